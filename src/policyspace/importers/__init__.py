@@ -1,0 +1,88 @@
+"""Importers: every input format becomes the same Treaty model.
+
+A new input format is one new module here plus one entry in IMPORTERS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..decoding import decode_bytes
+from ..errors import InputError
+from ..model import Treaty
+
+TREATY_EXTENSION = ".treaty"
+
+
+def _import_annotated(path: str, data: bytes) -> Treaty:
+    from ..treaty_parser import parse_treaty
+
+    return parse_treaty(decode_bytes(data, path), path, source_format="treaty")
+
+
+def _import_plain_text(path: str, data: bytes) -> Treaty:
+    from ..treaty_parser import parse_treaty
+
+    # Plain text copied from a PDF goes through the same grammar: headings and numbered
+    # paragraphs are recognised, annotations are simply absent.
+    return parse_treaty(decode_bytes(data, path), path, source_format="text")
+
+
+def _import_xml(path: str, data: bytes) -> Treaty:
+    from .tota import import_tota
+
+    return import_tota(path, data)
+
+
+def _import_docx(path: str, data: bytes) -> Treaty:
+    from .docx import import_docx
+
+    return import_docx(path, data)
+
+
+def _import_pdf(path: str, data: bytes) -> Treaty:
+    from .pdf import import_pdf
+
+    return import_pdf(path, data)
+
+
+IMPORTERS: dict[str, Callable[[str, bytes], Treaty]] = {
+    TREATY_EXTENSION: _import_annotated,
+    ".txt": _import_plain_text,
+    ".text": _import_plain_text,
+    ".xml": _import_xml,
+}
+
+
+def supported_extensions() -> list[str]:
+    return sorted(IMPORTERS)
+
+
+def load_bytes(path: str, data: bytes) -> Treaty:
+    """Import `data` read from `path`, choosing the importer by file extension."""
+    suffix = Path(path).suffix.lower()
+    importer = IMPORTERS.get(suffix)
+    if importer is None:
+        raise InputError(
+            f"unsupported file type {suffix or '(no extension)'!r}; policyspace reads "
+            + ", ".join(supported_extensions()),
+            path,
+        )
+    return importer(path, data)
+
+
+def load_document(path: str | Path) -> Treaty:
+    """Read and import one document. Raises InputError/ParseError with a clear message."""
+    path = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a document (use `policyspace scan` for folders)", path) from None
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except PermissionError:
+        raise InputError("permission denied: the file cannot be read", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path) from None
+    return load_bytes(path, data)

@@ -1,0 +1,224 @@
+"""Import ToTA XML (<treaty><meta>…<body><chapter><article>) with exact source positions.
+
+Expat (the C parser in the standard library) reports where each element's text starts, so every
+unit's span points into the XML file. Entity declarations are refused outright: no external
+entity is ever resolved or fetched (no XXE), and entity-expansion bombs cannot start.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.parsers import expat
+
+from ..errors import InputError
+from ..model import SourceInfo, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
+from ..structure import HeadingItem, build_units
+from ..treaty_parser import KEYWORD_KINDS, parse_body_into
+
+_WS = re.compile(r"\s+")
+_TOTA_TYPES = [
+    ("customs union", TreatyType.CU),
+    ("partial scope", TreatyType.PSA),
+    ("free trade", TreatyType.FTA),
+    ("economic integration", TreatyType.EIA),
+]
+_META_FIELDS = {"name", "type", "date_signed", "language"}
+_LABEL = re.compile(r"^\s*([^\W\d_]+\.?)\s*[:\-–—.]?\s*(.*)$", re.DOTALL)
+
+
+class _Refused(Exception):
+    pass
+
+
+def _collapse(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = _WS.sub(" ", text).strip()
+    return text or None
+
+
+def _title(name: str | None) -> str | None:
+    """Heading titles as the grammar reads them: one line, no leading separator."""
+    collapsed = _collapse(name)
+    return (collapsed.lstrip(" :.-–—").rstrip() or None) if collapsed else None
+
+
+def split_label(label: str | None, default: UnitKind, fixed_kind: bool) -> tuple[UnitKind, str | None]:
+    """'ARTICLE 7.2' -> (article, '7.2'); 'TITLE I' -> (part, 'I'); 'CHAPTER TWENTY ONE' -> ..."""
+    label = _collapse(label)
+    if not label:
+        return default, None
+    match = _LABEL.match(label)
+    if match:
+        word = match.group(1).lower()
+        kind = KEYWORD_KINDS.get(word)
+        if kind is None and word.startswith("art"):  # OCR slips: ARTIICLE, ARTÍTÍCULO, ARTICLES
+            kind = UnitKind.ARTICLE
+        if kind is not None:
+            number = match.group(2).strip(" :-–—.") or None
+            return (default if fixed_kind else kind), number
+    return default, label.replace(":", " ").strip() or None
+
+
+class _ToTAReader:
+    def __init__(self, path: str, data: bytes) -> None:
+        self.path = path
+        self.data = data
+        self.stack: list[str] = []
+        self.meta_values: dict[str, str] = {}
+        self.parties: list[str] = []
+        self.events: list[tuple[str, dict[str, str], tuple[int, int, int]]] = []
+        self.text_parts: list[str] = []
+        self.text_start: tuple[int, int, int] | None = None
+        self.article_texts: list[tuple[str, tuple[int, int, int] | None]] = []
+        self.parser = expat.ParserCreate("utf-8")
+        p = self.parser
+        p.buffer_text = True
+        p.StartElementHandler = self.start
+        p.EndElementHandler = self.end
+        p.CharacterDataHandler = self.chars
+        p.EntityDeclHandler = self.refuse_entity
+        p.ExternalEntityRefHandler = self.refuse_external
+        p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse_entity(self, *args: object) -> None:
+        raise _Refused("the XML declares entities (<!ENTITY …>); policyspace never expands them")
+
+    def refuse_external(self, *args: object) -> int:
+        raise _Refused("the XML refers to an external entity; policyspace never fetches or reads one")
+
+    def where(self) -> tuple[int, int, int]:
+        p = self.parser
+        return p.CurrentLineNumber, p.CurrentColumnNumber, p.CurrentByteIndex
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.stack.append(name)
+        if name in ("chapter", "article"):
+            self.events.append((name, attrs, self.where()))
+        if name == "article" or (len(self.stack) == 3 and self.stack[1] == "meta") or name == "partyisocode":
+            self.text_parts = []
+            self.text_start = None
+
+    def chars(self, data: str) -> None:
+        if self.text_start is None:
+            self.text_start = self.where()
+        self.text_parts.append(data)
+
+    def end(self, name: str) -> None:
+        self.stack.pop()
+        if name == "article":
+            self.article_texts.append(("".join(self.text_parts), self.text_start))
+        elif name == "partyisocode" and self.stack[-1:] == ["parties"]:
+            self.parties.append("".join(self.text_parts).strip())
+        elif len(self.stack) == 2 and self.stack[1] == "meta" and name != "source":
+            value = _collapse("".join(self.text_parts))
+            if value:
+                self.meta_values[name] = value
+        self.text_parts = []
+        self.text_start = None
+
+    def read(self) -> None:
+        try:
+            self.parser.Parse(self.data, True)
+        except _Refused as exc:
+            raise InputError(str(exc), self.path) from None
+        except expat.ExpatError as exc:
+            raise InputError(
+                f"not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: "
+                f"{expat.errors.messages[exc.code]}",
+                self.path,
+            ) from None
+        if not self.stack and not self.events and "name" not in self.meta_values:
+            raise InputError("this XML is not a ToTA treaty (<treaty><meta>…<body>…)", self.path)
+
+
+class _Positions:
+    """Convert expat's (line, byte column, byte index) into character line/column/offset."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.line_starts = [0]
+        start = 0
+        while True:
+            i = data.find(b"\n", start)
+            if i < 0:
+                break
+            self.line_starts.append(i + 1)
+            start = i + 1
+        self._char_offset_cache: tuple[int, int] = (0, 0)  # (byte index, char offset)
+
+    def char_offset(self, byte_index: int) -> int:
+        last_byte, last_char = self._char_offset_cache
+        if byte_index < last_byte:
+            last_byte, last_char = 0, 0
+        chars = last_char + len(self.data[last_byte:byte_index].decode("utf-8", "replace"))
+        self._char_offset_cache = (byte_index, chars)
+        return chars
+
+    def position(self, line: int, byte_column: int, byte_index: int) -> tuple[int, int, int]:
+        line_start = self.line_starts[line - 1]
+        column = len(self.data[line_start : line_start + byte_column].decode("utf-8", "replace")) + 1
+        return line, column, self.char_offset(byte_index)
+
+
+def _treaty_type(raw: str | None) -> TreatyType | None:
+    if not raw:
+        return None
+    lowered = raw.lower()
+    for needle, kind in _TOTA_TYPES:
+        if needle in lowered:
+            return kind
+    return TreatyType.OTHER
+
+
+def import_tota(path: str, data: bytes) -> Treaty:
+    reader = _ToTAReader(path, data)
+    reader.read()
+    positions = _Positions(data)
+    values = reader.meta_values
+    language = (values.get("language") or "").lower() or None
+    meta = TreatyMeta(
+        title=values.get("name"),
+        parties=[p for p in reader.parties if p],
+        type=_treaty_type(values.get("type")),
+        date_signed=values.get("date_signed") or None,
+        language=language,
+        extra={k: v for k, v in values.items() if k not in _META_FIELDS},
+    )
+    if values.get("type"):
+        meta.extra["tota_type"] = values["type"]
+    items = []
+    articles: list[tuple[Unit, str, tuple[int, int, int] | None]] = []
+    texts = iter(reader.article_texts)
+    for name, attrs, (line, col, byte_index) in reader.events:
+        start_line, start_col, start_off = positions.position(line, col, byte_index)
+        span = Span(
+            start_line=start_line, start_column=start_col, start_offset=start_off,
+            end_line=start_line, end_column=start_col, end_offset=start_off,
+        )
+        if name == "chapter":
+            kind, number = split_label(attrs.get("number"), UnitKind.CHAPTER, fixed_kind=False)
+            if kind == UnitKind.ARTICLE:  # a chapter labelled "Article ..." is still a chapter
+                kind = UnitKind.CHAPTER
+            items.append(HeadingItem(kind=kind, number=number, title=_title(attrs.get("name")), span=span))
+        else:
+            _, number = split_label(attrs.get("number"), UnitKind.ARTICLE, fixed_kind=True)
+            text, text_start = next(texts)
+            heading = HeadingItem(kind=UnitKind.ARTICLE, number=number, title=_title(attrs.get("name")), span=span)
+            items.append(heading)
+            articles.append((heading, text, text_start))  # type: ignore[arg-type]
+    units, _ = build_units(items)
+    # Fill each article with its paragraphs, parsed by the grammar's `body` rule.
+    article_units = [u for unit in units for u in unit.walk() if u.kind == UnitKind.ARTICLE]
+    for unit, (_, text, text_start) in zip(article_units, articles):
+        if text_start is None or not text.strip():
+            continue
+        line, col, off = positions.position(*text_start)
+        parse_body_into(unit, text, path, line - 1, col - 1, off)
+        if unit.span is not None:
+            last = max((u.text_span for u in unit.walk() if u.text_span), key=lambda s: s.end_offset, default=None)
+            if last is not None:
+                unit.span = unit.span.model_copy(
+                    update={"end_line": last.end_line, "end_column": last.end_column, "end_offset": last.end_offset}
+                )
+    return Treaty(meta=meta, units=units, source=SourceInfo(path=path, format="tota-xml"))

@@ -1,0 +1,307 @@
+"""Parse the annotated treaty format (and plain treaty text) with the Lark grammar in grammar/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from typing import Any
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from pydantic import ValidationError
+
+from .errors import ParseError
+from .model import Annotation, AnnotationKind, Family, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
+from .resources import grammar_path
+from .structure import make_span, AnnotationItem, HeadingItem, Item, MarkerItem, Piece, TextItem, build_units
+
+KEYWORD_KINDS: dict[str, UnitKind] = {}
+for _kind, _words in {
+    UnitKind.PART: "part partie parte title titre título titulo",
+    UnitKind.CHAPTER: "chapter chapitre capítulo capitulo",
+    UnitKind.SECTION: "section sección seccion",
+    UnitKind.ARTICLE: "article artículo articulo art.",
+    UnitKind.ANNEX: "annex annexe anexo appendix",
+}.items():
+    for _word in _words.split():
+        KEYWORD_KINDS[_word] = _kind
+
+TYPE_ALIASES = {t.value.lower(): t for t in TreatyType} | {
+    "bilateral investment treaty": TreatyType.BIT,
+    "free trade agreement": TreatyType.FTA,
+    "economic partnership agreement": TreatyType.EPA,
+    "customs union": TreatyType.CU,
+    "partial scope agreement": TreatyType.PSA,
+    "economic integration agreement": TreatyType.EIA,
+    "hga": TreatyType.CONTRACT,
+    "host government agreement": TreatyType.CONTRACT,
+}
+
+# Words a lawyer understands, for the grammar's terminal names (used in error messages).
+EXPECTED_WORDS = {
+    "HEADER_DELIMITER": "the '---' line that closes the header",
+    "FIELD_NAME": "a header field such as 'title: ...'",
+    "FIELD_VALUE": "a value after the field name",
+    "COLON": "':'",
+    "COMMA": "','",
+    "FAMILY": "a provision family (isds, stabilization, local-content, export-restriction, safeguard)",
+    "RULE_ID": "a rule id such as ISDS001",
+    "REASON": "the reason for the suppression after ':'",
+    "NOTE": "the text of the note",
+    "HEADING_KEYWORD": "a heading such as 'Article 5'",
+    "HEADING_NUMBER": "the number of the heading, e.g. 'Article 10.9' or 'Chapter Ten'",
+    "NO_NUMBER": "':' for an unnumbered heading",
+    "HEADING_TITLE": "the heading's title",
+    "PARAGRAPH_MARKER": "a paragraph number such as '1.' or '(a)'",
+    "TEXT": "treaty text",
+    "_NL": "the end of the line",
+    "$END": "the end of the document",
+    "TAGS": "@tags",
+    "NOTE_KEYWORD": "@note",
+    "SUPPRESS": "@suppress",
+}
+_TITLE_SEPARATORS = " \t:.-–—"
+_ESCAPED_LINE = re.compile(r"^([ \t]*)\\", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def get_parser() -> Lark:
+    """The compiled LALR parser (built once per process; lark-cython is used when installed)."""
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "lexer": "contextual",
+        "start": ["start", "body"],
+        "maybe_placeholders": False,
+    }
+    grammar = grammar_path().read_text(encoding="utf-8")
+    try:
+        import lark_cython  # optional accelerator
+
+        return Lark(grammar, _plugins=lark_cython.plugins, **options)
+    except Exception:  # noqa: BLE001 - any failure of the optional plugin falls back cleanly
+        return Lark(grammar, **options)
+
+
+def _span(tok: Token, line0: int = 0, col0: int = 0, off0: int = 0) -> Span:
+    """Token span, shifted when the text sits inside a larger file (e.g. an XML element)."""
+    return Span.trusted(
+        tok.line + line0,
+        tok.column + (col0 if tok.line == 1 else 0),
+        tok.start_pos + off0,
+        tok.end_line + line0,
+        tok.end_column + (col0 if tok.end_line == 1 else 0),
+        tok.end_pos + off0,
+    )
+
+
+def unescape(text: str) -> str:
+    """Drop the one backslash that keeps a markup-looking line as treaty text."""
+    return _ESCAPED_LINE.sub(r"\1", text) if "\\" in text else text
+
+
+class _ToItems:
+    """Turn the parse tree (two levels deep: document -> items -> tokens) into structure items.
+
+    A hand-written walk rather than lark.Transformer: the tree is flat, and this runs once per
+    article over a whole corpus, so the generic visitor's overhead shows up in benchmarks.
+    """
+
+    def __init__(
+        self, path: str | None, line0: int = 0, col0: int = 0, off0: int = 0, escapes: bool = True
+    ) -> None:
+        self.path = path
+        self.shift = (line0, col0, off0)
+        self.escapes = escapes  # False for text from XML, where a backslash is just a backslash
+
+    def transform(self, tree: Tree) -> Any:
+        children = [
+            getattr(self, child.data)(child.children) if isinstance(child, Tree) else child
+            for child in tree.children
+        ]
+        return getattr(self, tree.data)(children)
+
+    def _s(self, tok: Token) -> Span:
+        return _span(tok, *self.shift)
+
+    def _piece(self, tok: Token) -> Piece:
+        return Piece(text=unescape(tok.value) if self.escapes else tok.value, span=self._s(tok))
+
+    # ---- header
+    def field(self, children: list[Token]) -> tuple[Token, Token | None]:
+        return children[0], children[1] if len(children) > 1 else None
+
+    def header(self, children: list[Any]) -> TreatyMeta:
+        values: dict[str, Any] = {"extra": {}}
+        for child in children:
+            if not isinstance(child, Tree):
+                continue
+            name_tok, value_tok = self.field(child.children)
+            name = name_tok.value.lower()
+            value = value_tok.value.strip() if value_tok is not None else ""
+            try:
+                if name == "title":
+                    values["title"] = value
+                elif name == "parties":
+                    values["parties"] = [p.strip().upper() for p in re.split(r"[,;\s]+", value) if p.strip()]
+                    TreatyMeta(parties=values["parties"])
+                elif name == "type":
+                    if value.lower() not in TYPE_ALIASES:
+                        raise ValueError(
+                            f"unknown treaty type {value!r}; use one of "
+                            + ", ".join(t.value for t in TreatyType)
+                        )
+                    values["type"] = TYPE_ALIASES[value.lower()]
+                elif name in ("date", "signed", "date_signed"):
+                    values["date_signed"] = dt.date.fromisoformat(value)
+                elif name == "language":
+                    values["language"] = value.lower()
+                    TreatyMeta(language=values["language"])
+                else:
+                    values["extra"][name_tok.value] = value
+            except (ValueError, ValidationError) as exc:
+                message = str(exc)
+                if isinstance(exc, ValidationError):
+                    message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                elif name in ("date", "signed", "date_signed"):
+                    message = f"the date {value!r} is not in the form YYYY-MM-DD"
+                tok = value_tok or name_tok
+                raise ParseError(f"header field '{name}': {message}", self.path, tok.line, tok.column) from None
+        return TreatyMeta(**values)
+
+    # ---- structure
+    def heading(self, children: list[Token]) -> HeadingItem:
+        keyword = children[0]
+        number: str | None = None
+        title: str | None = None
+        end = keyword
+        for tok in children[1:]:
+            end = tok
+            if tok.type == "HEADING_NUMBER":
+                number = tok.value.strip()
+                if number.startswith("["):
+                    number = number[1:-1].strip() or None
+            elif tok.type == "HEADING_TITLE":
+                title = tok.value.lstrip(_TITLE_SEPARATORS).rstrip() or None
+        span = self._s(keyword)
+        last = self._s(end)
+        span = make_span(span, last)
+        kind = KEYWORD_KINDS[keyword.value.lower()]
+        return HeadingItem(kind=kind, number=number, title=title, span=span)
+
+    def paragraph(self, children: list[Token]) -> MarkerItem:
+        marker = children[0]
+        text = self._piece(children[1]) if len(children) > 1 else None
+        return MarkerItem(marker=marker.value, span=self._s(marker), text=text)
+
+    def text(self, children: list[Token]) -> TextItem:
+        return TextItem(self._piece(children[0]))
+
+    # ---- annotations
+    def tags(self, children: list[Token]) -> AnnotationItem:
+        families = [Family(t.value) for t in children if t.type == "FAMILY"]
+        return AnnotationItem(Annotation(kind=AnnotationKind.TAGS, families=families, span=self._s(children[0])))
+
+    def note(self, children: list[Token]) -> AnnotationItem:
+        note = children[-1]
+        return AnnotationItem(Annotation(kind=AnnotationKind.NOTE, text=note.value.strip(), span=self._s(note)))
+
+    def suppress(self, children: list[Token]) -> AnnotationItem:
+        rule_ids = [t.value for t in children if t.type == "RULE_ID"]
+        reason = children[-1]
+        return AnnotationItem(
+            Annotation(
+                kind=AnnotationKind.SUPPRESS,
+                rule_ids=rule_ids,
+                text=reason.value.strip(),
+                span=self._s(reason),
+            )
+        )
+
+    def start(self, children: list[Any]) -> tuple[TreatyMeta | None, list[Item]]:
+        meta = children[0] if children and isinstance(children[0], TreatyMeta) else None
+        items = children[1:] if meta is not None else children
+        return meta, items
+
+    def body(self, children: list[Any]) -> list[Item]:
+        return children
+
+
+def _describe_expected(expected: set[str]) -> str:
+    words = []
+    for name in sorted(expected):
+        words.append(EXPECTED_WORDS.get(name, name.lower().replace("_", " ")))
+    unique = list(dict.fromkeys(words))
+    if len(unique) == 1:
+        return unique[0]
+    return ", ".join(unique[:-1]) + " or " + unique[-1]
+
+
+def _translate(exc: UnexpectedInput, text: str, path: str | None, line0: int, col0: int) -> ParseError:
+    line = getattr(exc, "line", 1) or 1
+    column = getattr(exc, "column", 1) or 1
+    lines = text.split("\n")
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        stripped = source_line.lstrip()
+        if stripped.startswith("@"):
+            word = stripped.split()[0] if stripped.split() else "@"
+            if word.lower() in ("@tags", "@note", "@suppress"):
+                message = f"after {word}: expected {_describe_expected(exc.allowed or set())}"
+            else:
+                message = (
+                    f"unknown annotation {word!r}: a line starting with '@' must be @tags, @note "
+                    "or @suppress (write '\\@' to keep such a line as treaty text)"
+                )
+        else:
+            message = f"unexpected {char!r}; expected {_describe_expected(exc.allowed or set())}"
+    elif isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        expected = set(exc.expected)
+        if tok.type == "_NL" and "REASON" in expected | {"COLON"} and ("COLON" in expected or "REASON" in expected):
+            message = "a suppression needs a reason: write '@suppress RULE001: why this finding is accepted'"
+        elif tok.type in ("_NL", "$END"):
+            message = f"the line ends too early; expected {_describe_expected(expected)}"
+        else:
+            message = f"unexpected {tok.value!r}; expected {_describe_expected(expected)}"
+    elif isinstance(exc, UnexpectedEOF):
+        message = f"the document ends too early; expected {_describe_expected(set(exc.expected))}"
+    else:  # pragma: no cover - lark has no other UnexpectedInput subclasses today
+        message = str(exc)
+    return ParseError(message, path, line + line0, column + (col0 if line == 1 else 0), source_line)
+
+
+def _prepare(text: str) -> str:
+    # The grammar is line-based: every line, including the last, ends with a newline.
+    return text if text.endswith("\n") else text + "\n"
+
+
+def parse_treaty(text: str, path: str | None = None, source_format: str = "treaty") -> Treaty:
+    """Parse a whole document in the annotated format (plain treaty text is a valid document)."""
+    from .model import SourceInfo
+
+    text = _prepare(text)
+    try:
+        tree = get_parser().parse(text, start="start", on_error=None)
+        meta, items = _ToItems(path).transform(tree)
+    except UnexpectedInput as exc:
+        raise _translate(exc, text, path, 0, 0) from None
+    units, leftover = build_units(items, text)
+    treaty = Treaty(meta=meta or TreatyMeta(), units=units, annotations=leftover)
+    if path is not None:
+        treaty.source = SourceInfo(path=path, format=source_format)
+    return treaty
+
+
+def parse_body_into(
+    unit: Unit, text: str, path: str | None, line0: int, col0: int, off0: int, escapes: bool = False
+) -> None:
+    """Parse the raw text of one unit (paragraphs, no headings) into `unit`, positions shifted."""
+    text = _prepare(text)
+    try:
+        tree = get_parser().parse(text, start="body")
+        items = _ToItems(path, line0, col0, off0, escapes).transform(tree)
+    except UnexpectedInput as exc:
+        raise _translate(exc, text, path, line0, col0) from None
+    build_units(items, None, container=unit)
