@@ -52,6 +52,8 @@ IMPORTERS: dict[str, Callable[[str, bytes], Treaty]] = {
     ".txt": _import_plain_text,
     ".text": _import_plain_text,
     ".xml": _import_xml,
+    ".docx": _import_docx,  # needs the `docx` extra (python-docx)
+    ".pdf": _import_pdf,  # needs the `pdf` extra (pypdf)
 }
 
 
