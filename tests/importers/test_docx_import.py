@@ -10,9 +10,9 @@ import pytest
 
 docx = pytest.importorskip("docx", reason="python-docx is not installed (pip install 'policyspace[docx]')")
 
-from policyspace.errors import InputError  # noqa: E402
-from policyspace.importers import load_document  # noqa: E402
-from policyspace.model import UnitKind  # noqa: E402
+from policyspace.errors import InputError
+from policyspace.importers import load_document
+from policyspace.model import UnitKind
 
 
 def save(document, tmp_path: Path, name: str = "draft.docx") -> Path:
@@ -187,6 +187,6 @@ def test_empty_word_document_says_there_is_no_text(tmp_path: Path) -> None:
 def test_cli_reports_encrypted_word_file_with_exit_2_and_no_traceback(tmp_path: Path, run_cli) -> None:
     path = tmp_path / "protected.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
-    status, out, err = run_cli("show", str(path))
+    status, _out, err = run_cli("show", str(path))
     assert status == 2
     assert "encrypted" in err and "Traceback" not in err

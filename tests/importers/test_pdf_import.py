@@ -9,8 +9,8 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed (pip install 'policyspace[pdf]')")
 
-from policyspace.errors import InputError  # noqa: E402
-from policyspace.importers import load_document  # noqa: E402
+from policyspace.errors import InputError
+from policyspace.importers import load_document
 
 
 def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
@@ -146,7 +146,7 @@ def test_damaged_pdf_gives_a_clear_error(tmp_path: Path, content: bytes, expecte
 
 def test_cli_exits_2_without_traceback_for_a_password_protected_pdf(tmp_path: Path, run_cli) -> None:
     path = write(tmp_path, _encrypted("secret"))
-    status, out, err = run_cli("show", str(path))
+    status, _out, err = run_cli("show", str(path))
     assert status == 2
     assert f"{path}: error: this PDF is encrypted with a password" in err
     assert "Traceback" not in err

@@ -22,7 +22,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..errors import InputError
 from ..model import Treaty
@@ -33,10 +34,11 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 _HEADING_STYLE = re.compile(r"heading\s*(\d)", re.IGNORECASE)
 _KEYWORD_BY_LEVEL = {1: "Chapter", 2: "Section"}  # level 3 and deeper: Article
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty preliminary final".split()
-)
+_NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    "thirty", "forty", "fifty", "sixty", "preliminary", "final",
+})
 _NUMBER_TOKEN = re.compile(r"\d[\w.\-]*|[IVXLCDM]+(?:[.\-]\d+)*|[A-Z](?:[.\-]\d+)*")
 _GRAMMAR_MARKER = re.compile(r"\d{1,3}\.|\(\d{1,3}[a-z]?\)|\d{1,3}\)|\([a-z]{1,2}\)|\([ivxlc]{1,7}\)|[a-z]\)")
 

@@ -54,13 +54,10 @@ def _open(path: str, data: bytes) -> Any:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            # Many PDFs are encrypted only to restrict printing or copying, with an empty
-            # password for reading; those open. A real password is a clear error.
-            if not reader.decrypt(""):
-                raise InputError(
-                    "this PDF is encrypted with a password; save an unprotected copy to lint it", path
-                )
+        # Many PDFs are encrypted only to restrict printing or copying, with an empty password
+        # for reading; those open. A real password is a clear error.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError("this PDF is encrypted with a password; save an unprotected copy to lint it", path)
         _ = len(reader.pages)
     except InputError:
         raise
