@@ -51,7 +51,7 @@ def escape_text(text: str, first_line_free: bool = False) -> str:
     lines = text.split("\n")
     out = []
     for i, line in enumerate(lines):
-        if _needs_escape(line) and not (i == 0 and first_line_free and not line.lstrip().startswith(("@", "\\"))):
+        if _needs_escape(line) and not (i == 0 and first_line_free and not line.lstrip().startswith(("@", "\\", "//"))):
             indent = len(line) - len(line.lstrip())
             line = line[:indent] + "\\" + line[indent:]
         out.append(line)

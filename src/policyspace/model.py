@@ -218,6 +218,19 @@ class Treaty(BaseModel):
     def articles(self) -> list[Unit]:
         return [u for u in self.walk() if u.kind == UnitKind.ARTICLE]
 
+    def content_dump(self) -> dict[str, object]:
+        """The treaty as JSON data without source positions: the same text read from two
+        different files (say XML and its .treaty conversion) gives equal dumps."""
+
+        def strip(value: object) -> object:
+            if isinstance(value, dict):
+                return {k: strip(v) for k, v in value.items() if k not in ("span", "text_span")}
+            if isinstance(value, list):
+                return [strip(v) for v in value]
+            return value
+
+        return strip(self.model_dump(mode="json", exclude={"source"}))  # type: ignore[return-value]
+
     def walk_with_path(self) -> Iterator[tuple[tuple[Unit, ...], Unit]]:
         """Yield (ancestors, unit) pairs in document order."""
 

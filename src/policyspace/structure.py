@@ -93,7 +93,8 @@ def classify_marker(marker: str, open_units: list[Unit]) -> UnitKind:
         return UnitKind.PARAGRAPH
     is_letter = bool(_LETTERS.fullmatch(core))
     roman = _roman_value(core)
-    canonical_roman = roman is not None and _to_roman(roman) == core
+    # Lists of items rarely run past (xxxix); "(l)" and "(c)" are letters.
+    canonical_roman = roman is not None and roman < 40 and _to_roman(roman) == core
     if is_letter and not canonical_roman:
         return UnitKind.SUBPARAGRAPH
     if canonical_roman and not is_letter:
@@ -171,11 +172,11 @@ def build_units(
         builder = stack.pop()
         _close(builder, source, stack[-1] if stack else None)
 
-    def open_unit(unit: Unit) -> None:
+    def open_unit(unit: Unit, take_pending: bool = True) -> None:
         rank = UNIT_RANK[unit.kind]
         while stack and stack[-1].unit is not container and UNIT_RANK[stack[-1].unit.kind] >= rank:
             pop()
-        if pending:
+        if pending and take_pending:
             unit.annotations.extend(pending)
             pending.clear()
         (stack[-1].unit.children if stack else top).append(unit)
@@ -186,7 +187,7 @@ def build_units(
             open_unit(Unit.trusted(item.kind, item.number, item.title, item.span))
         elif isinstance(item, MarkerItem):
             if not stack:  # paragraphs before the first heading belong to the preamble
-                open_unit(_preamble(item.span))
+                open_unit(_preamble(item.span), take_pending=False)  # annotations are the paragraph's
             kind = classify_marker(item.marker, [b.unit for b in stack])
             open_unit(Unit.trusted(kind, item.marker, None, item.span))
             if item.text is not None:

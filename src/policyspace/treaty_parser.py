@@ -237,34 +237,46 @@ def _describe_expected(expected: set[str]) -> str:
     return ", ".join(unique[:-1]) + " or " + unique[-1]
 
 
+def _annotation_problem(source_line: str, expected: set[str]) -> str | None:
+    """A message for a bad annotation line, or None when the line is not an annotation."""
+    stripped = source_line.lstrip()
+    if not stripped.startswith("@"):
+        return None
+    word = stripped.split()[0].split(":")[0] if stripped.split() else "@"
+    if word not in ("@tags", "@note", "@suppress"):
+        return (
+            f"unknown annotation {word!r}: a line starting with '@' must be @tags, @note or "
+            "@suppress (write '\\@' at the start to keep such a line as treaty text)"
+        )
+    if word == "@suppress" and ("COLON" in expected or "REASON" in expected):
+        return "a suppression needs a reason: write '@suppress RULE001: why this finding is accepted'"
+    if word == "@suppress":
+        return f"after @suppress: expected {_describe_expected(expected)}"
+    return None
+
+
 def _translate(exc: UnexpectedInput, text: str, path: str | None, line0: int, col0: int) -> ParseError:
     line = getattr(exc, "line", 1) or 1
     column = getattr(exc, "column", 1) or 1
     lines = text.split("\n")
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if isinstance(exc, UnexpectedCharacters):
+        expected = set(exc.allowed or set())
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
-        stripped = source_line.lstrip()
-        if stripped.startswith("@"):
-            word = stripped.split()[0] if stripped.split() else "@"
-            if word.lower() in ("@tags", "@note", "@suppress"):
-                message = f"after {word}: expected {_describe_expected(exc.allowed or set())}"
-            else:
-                message = (
-                    f"unknown annotation {word!r}: a line starting with '@' must be @tags, @note "
-                    "or @suppress (write '\\@' to keep such a line as treaty text)"
-                )
-        else:
-            message = f"unexpected {char!r}; expected {_describe_expected(exc.allowed or set())}"
+        message = _annotation_problem(source_line, expected) or (
+            f"unexpected {char!r}; expected {_describe_expected(expected)}"
+        )
     elif isinstance(exc, UnexpectedToken):
         tok = exc.token
         expected = set(exc.expected)
-        if tok.type == "_NL" and "REASON" in expected | {"COLON"} and ("COLON" in expected or "REASON" in expected):
-            message = "a suppression needs a reason: write '@suppress RULE001: why this finding is accepted'"
+        problem = _annotation_problem(source_line, expected)
+        if problem:
+            message = problem
         elif tok.type in ("_NL", "$END"):
             message = f"the line ends too early; expected {_describe_expected(expected)}"
         else:
-            message = f"unexpected {tok.value!r}; expected {_describe_expected(expected)}"
+            shown = str(tok.value).split("\n")[0]
+            message = f"unexpected {shown!r}; expected {_describe_expected(expected)}"
     elif isinstance(exc, UnexpectedEOF):
         message = f"the document ends too early; expected {_describe_expected(set(exc.expected))}"
     else:  # pragma: no cover - lark has no other UnexpectedInput subclasses today
@@ -287,6 +299,10 @@ def parse_treaty(text: str, path: str | None = None, source_format: str = "treat
         meta, items = _ToItems(path).transform(tree)
     except UnexpectedInput as exc:
         raise _translate(exc, text, path, 0, 0) from None
+    except ParseError as exc:  # a header value was refused: show its line
+        if not exc.source_line:
+            exc.source_line = text.split("\n")[exc.line - 1]
+        raise
     units, leftover = build_units(items, text)
     treaty = Treaty(meta=meta or TreatyMeta(), units=units, annotations=leftover)
     if path is not None:

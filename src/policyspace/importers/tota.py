@@ -73,7 +73,7 @@ class _ToTAReader:
         self.article_texts: list[tuple[str, tuple[int, int, int] | None]] = []
         self.parser = expat.ParserCreate("utf-8")
         p = self.parser
-        p.buffer_text = True
+        p.buffer_text = False  # the first chunk's position is where the text starts
         p.StartElementHandler = self.start
         p.EndElementHandler = self.end
         p.CharacterDataHandler = self.chars
