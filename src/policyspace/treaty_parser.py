@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from .errors import ParseError
 from .model import Annotation, AnnotationKind, Family, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
 from .resources import grammar_path
-from .structure import make_span, AnnotationItem, HeadingItem, Item, MarkerItem, Piece, TextItem, build_units
+from .structure import AnnotationItem, HeadingItem, Item, MarkerItem, Piece, TextItem, build_units
 
 KEYWORD_KINDS: dict[str, UnitKind] = {}
 for _kind, _words in {
@@ -183,9 +183,15 @@ class _ToItems:
                     number = number[1:-1].strip() or None
             elif tok.type == "HEADING_TITLE":
                 title = tok.value.lstrip(_TITLE_SEPARATORS).rstrip() or None
-        span = self._s(keyword)
-        last = self._s(end)
-        span = make_span(span, last)
+        line0, col0, off0 = self.shift
+        span = Span.trusted(
+            keyword.line + line0,
+            keyword.column + (col0 if keyword.line == 1 else 0),
+            keyword.start_pos + off0,
+            end.end_line + line0,
+            end.end_column + (col0 if end.end_line == 1 else 0),
+            end.end_pos + off0,
+        )
         kind = KEYWORD_KINDS[keyword.value.lower()]
         return HeadingItem(kind=kind, number=number, title=title, span=span)
 
