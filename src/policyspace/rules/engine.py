@@ -1,0 +1,354 @@
+"""Run a ruleset over a treaty: clause findings per article, then treaty-level findings."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Iterator
+
+from ..findings import CarveOut, Finding, Highlight, Scope, Severity
+from ..model import Annotation, AnnotationKind, Family, Treaty, Unit, UnitKind
+from .loader import Ruleset, load_ruleset
+from .matcher import DEFINITION_HEADING, ArticleText, Piece, RuleMatch
+from .schema import Rule
+
+_EXCERPT_LIMIT = 600
+_WS = re.compile(r"\s+")
+
+
+# ---------------------------------------------------------------- articles
+
+
+def evaluation_units(treaty: Treaty) -> Iterator[tuple[tuple[Unit, ...], Unit]]:
+    """The units rules are evaluated on: every article; in a document without articles, the
+    top-level units; text outside any article (a chapter's own paragraphs) as its own unit."""
+
+    def visit(path: tuple[Unit, ...], unit: Unit) -> Iterator[tuple[tuple[Unit, ...], Unit]]:
+        if unit.kind == UnitKind.ARTICLE:
+            yield path, unit
+            return
+        has_article = any(u.kind == UnitKind.ARTICLE for u in unit.walk())
+        if not has_article:
+            yield path, unit
+            return
+        if unit.text:  # e.g. a chapter's introductory text before its first article
+            yield path, Unit(kind=unit.kind, number=unit.number, title=unit.title, text=unit.text,
+                             span=unit.span, text_span=unit.text_span, annotations=unit.annotations)
+        for child in unit.children:
+            yield from visit(path + (unit,), child)
+
+    for unit in treaty.units:
+        yield from visit((), unit)
+
+
+def heading_line(path: tuple[Unit, ...], unit: Unit) -> str:
+    parts = []
+    for u in (*path, unit):
+        label = u.label
+        parts.append(f"{label} {u.title}" if u.title and u.title != label else label)
+    return " / ".join(parts)
+
+
+def article_text(path: tuple[Unit, ...], article: Unit) -> ArticleText:
+    """Join the article's own text and its paragraphs' into one text, remembering each piece."""
+    texts: list[str] = []
+    pieces: list[Piece] = []
+    offset = 0
+
+    def visit(unit: Unit, ancestors: tuple[Unit, ...], paragraph: int) -> None:
+        nonlocal offset
+        if unit.text:
+            if texts:
+                texts.append("\n")
+                offset += 1
+            texts.append(unit.text)
+            pieces.append(Piece(offset, offset + len(unit.text), unit, ancestors, paragraph))
+            offset += len(unit.text)
+        for child in unit.children:
+            if unit is article and child.kind == UnitKind.PARAGRAPH:
+                paragraph = counter[0] = counter[0] + 1  # a numbered paragraph opens a new window
+            visit(child, ancestors + (unit,), paragraph)
+
+    counter = [-1]
+    visit(article, path, -1)
+    return ArticleText(
+        text="".join(texts),
+        pieces=pieces,
+        headings=heading_line(path, article),
+        is_definitions=bool(article.title and DEFINITION_HEADING.search(article.title)),
+    )
+
+
+# ---------------------------------------------------------------- locations and excerpts
+
+
+def _position(piece: Piece, offset: int) -> tuple[int, int, int]:
+    """Source (line, column, offset) of character `offset` of the article text."""
+    unit = piece.unit
+    span = unit.text_span  # type: ignore[attr-defined]
+    inside = max(0, min(offset - piece.start, piece.end - piece.start))
+    if span is None:
+        return 0, 0, inside
+    text = unit.text  # type: ignore[attr-defined]
+    newlines = text.count("\n", 0, inside)
+    if newlines == 0:
+        return span.start_line, span.start_column + inside, span.start_offset + inside
+    column = inside - text.rindex("\n", 0, inside)
+    return span.start_line + newlines, column, span.start_offset + inside
+
+
+def _piece_at(article: ArticleText, offset: int) -> Piece:
+    starts = [p.start for p in article.pieces]
+    return article.pieces[max(0, bisect_right(starts, offset) - 1)]
+
+
+def unit_path(piece: Piece) -> list[str]:
+    return [u.label for u in (*piece.path, piece.unit)]  # type: ignore[attr-defined]
+
+
+def excerpt_with_highlights(text: str, window: tuple[int, int], highlights: list[tuple[int, int]]) -> tuple[str, list[Highlight]]:
+    """The window's text, whitespace collapsed and cut around the first highlight if long."""
+    start, end = window
+    if end - start > _EXCERPT_LIMIT and highlights:
+        first = highlights[0][0]
+        start = max(start, first - _EXCERPT_LIMIT // 3)
+        end = min(end, start + _EXCERPT_LIMIT)
+    raw = text[start:end]
+    # map raw offsets to collapsed offsets
+    pieces: list[str] = []
+    mapping = [0] * (len(raw) + 1)
+    out_len = 0
+    last = 0
+    lead = len(raw) - len(raw.lstrip())
+    for match in _WS.finditer(raw):
+        for i in range(last, match.start()):
+            mapping[i] = out_len + (i - last)
+        out_len += match.start() - last
+        pieces.append(raw[last : match.start()])
+        for i in range(match.start(), match.end()):
+            mapping[i] = out_len
+        if match.start() > 0 and match.end() < len(raw):
+            pieces.append(" ")
+            out_len += 1
+        last = match.end()
+    for i in range(last, len(raw) + 1):
+        mapping[i] = out_len + (i - last)
+    pieces.append(raw[last:])
+    excerpt = "".join(pieces)
+    del lead
+    if start > window[0]:
+        excerpt = "…" + excerpt
+        shift = 1
+    else:
+        shift = 0
+    if end < window[1]:
+        excerpt += "…"
+    marks = []
+    for s, e in highlights:
+        if s < start or e > end:
+            continue
+        a, b = mapping[s - start] + shift, mapping[e - start] + shift
+        marks.append(Highlight(start=a, end=b, text=excerpt[a:b]))
+    return excerpt, marks
+
+
+# ---------------------------------------------------------------- findings
+
+
+def _clause_finding(found: RuleMatch, article: ArticleText, file: str | None) -> Finding:
+    rule = found.rule
+    first, last = found.highlights[0], max(found.highlights, key=lambda s: s[1])
+    start_piece = _piece_at(article, first[0])
+    end_piece = _piece_at(article, max(first[0], last[1] - 1))
+    start_line, start_column, start_offset = _position(start_piece, first[0])
+    end_line, end_column, end_offset = _position(end_piece, last[1])
+    excerpt, highlights = excerpt_with_highlights(article.text, found.window, found.highlights)
+    severity = rule.severity
+    carve_outs = []
+    for hit in found.carve_outs:
+        if hit.spec.effect == "downgrade":
+            severity = severity.downgraded()
+        words = " ".join(article.text[hit.span[0] : hit.span[1]].split())
+        carve_outs.append(
+            CarveOut(
+                effect="downgraded" if hit.spec.effect == "downgrade" else "dropped",
+                description=hit.spec.description,
+                text=words[:300],
+                unit_path=unit_path(_piece_at(article, hit.span[0])),
+            )
+        )
+    return Finding(
+        rule_id=rule.id, family=rule.family, severity=severity, title=rule.title, message=rule.message,
+        scope=Scope.CLAUSE, file=file, unit_path=unit_path(start_piece),
+        start_line=start_line, start_column=start_column, end_line=end_line, end_column=end_column,
+        start_offset=start_offset, end_offset=end_offset, excerpt=excerpt, highlights=highlights,
+        extracted=found.extracted, carve_outs=carve_outs,
+    )
+
+
+def clause_findings(treaty: Treaty, ruleset: Ruleset) -> list[tuple[Finding, tuple[Unit, ...]]]:
+    """Findings of the clause rules, each with the chain of units it sits in (for annotations)."""
+    compiled = ruleset.compiled
+    file = treaty.source.path if treaty.source else None
+    out = []
+    for path, unit in evaluation_units(treaty):
+        article = article_text(path, unit)
+        if not article.text:
+            continue
+        for found in compiled.scan(article):
+            finding = _clause_finding(found, article, file)
+            piece = _piece_at(article, found.highlights[0][0])
+            chain = (*piece.path, piece.unit)
+            # tags anywhere in the article count for the article (reviewers tag the heading)
+            tagged = set().union(*(u.tags for u in unit.walk()), *(u.tags for u in path))
+            finding.expected = rule_family(found.rule) in tagged
+            out.append((finding, chain))  # type: ignore[arg-type]
+    return out
+
+
+def rule_family(rule: Rule) -> Family:
+    return rule.family
+
+
+def _features(findings: list[Finding], ruleset: Ruleset) -> dict[str, list[Finding]]:
+    """Rule ids and flag names -> the findings (not suppressed) that stand for them."""
+    features: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.suppressed:
+            continue
+        features.setdefault(finding.rule_id, []).append(finding)
+        rule = ruleset.get(finding.rule_id)
+        for flag in rule.flags if rule else ():
+            features.setdefault(flag, []).append(finding)
+    return features
+
+
+def treaty_findings(treaty: Treaty, clause: list[Finding], ruleset: Ruleset) -> list[Finding]:
+    features = _features(clause, ruleset)
+    file = treaty.source.path if treaty.source else None
+    out = []
+    for rule in ruleset.treaty_rules:
+        condition = rule.treaty
+        assert condition is not None
+        if not all(name in features for name in condition.present):
+            continue
+        if any(name in features for name in condition.absent):
+            continue
+        evidence = [f for name in condition.present for f in features[name]]
+        values: dict[str, list[str]] = {}
+        reached = True
+        for name, minimum in condition.at_least.items():
+            hits = [
+                (float(v), f) for f in clause if not f.suppressed for v in f.extracted.get(name, []) if _is_number(v)
+            ]
+            best = [pair for pair in hits if pair[0] >= minimum]
+            if not best:
+                reached = False
+                break
+            values[name] = sorted({_fmt(v) for v, _ in best})
+            evidence.extend(f for _, f in best)
+        if not reached:
+            continue
+        anchor = min(evidence, key=Finding.sort_key) if evidence else None
+        out.append(
+            Finding(
+                rule_id=rule.id, family=rule.family, severity=rule.severity, title=rule.title,
+                message=rule.message, scope=Scope.TREATY, file=file,
+                unit_path=anchor.unit_path if anchor else [],
+                start_line=anchor.start_line if anchor else None,
+                start_column=anchor.start_column if anchor else None,
+                end_line=anchor.end_line if anchor else None,
+                end_column=anchor.end_column if anchor else None,
+                start_offset=anchor.start_offset if anchor else None,
+                end_offset=anchor.end_offset if anchor else None,
+                excerpt=anchor.excerpt if anchor else "",
+                extracted=values | {"evidence": sorted({f.rule_id for f in evidence})},
+            )
+        )
+    return out
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+# ---------------------------------------------------------------- suppressions
+
+
+def _suppressions(units: tuple[object, ...]) -> Iterator[Annotation]:
+    for unit in units:
+        for annotation in unit.annotations:  # type: ignore[attr-defined]
+            if annotation.kind == AnnotationKind.SUPPRESS:
+                yield annotation
+
+
+def _apply_suppression(finding: Finding, annotations: Iterator[Annotation]) -> None:
+    for annotation in annotations:
+        if finding.rule_id in annotation.rule_ids:
+            finding.suppressed = True
+            finding.suppression_reason = annotation.text
+            return
+
+
+def check_treaty(treaty: Treaty, ruleset: Ruleset | None = None) -> list[Finding]:
+    """All findings for one treaty, clause-level and treaty-level, in a deterministic order.
+
+    Suppressed findings are included, marked `suppressed=True` with the reviewer's reason.
+    """
+    ruleset = ruleset or load_ruleset()
+    clause = []
+    for finding, chain in clause_findings(treaty, ruleset):
+        _apply_suppression(finding, _suppressions((treaty, *chain)))
+        clause.append(finding)
+    treaty_level = treaty_findings(treaty, clause, ruleset)
+    units_by_path = _units_by_label_path(treaty) if treaty_level else {}
+    for finding in treaty_level:
+        chain = units_by_path.get(tuple(finding.unit_path), ())
+        _apply_suppression(finding, _suppressions((treaty, *chain)))
+    return sorted(clause + treaty_level, key=lambda f: (*f.sort_key(), f.scope.value))
+
+
+def _units_by_label_path(treaty: Treaty) -> dict[tuple[str, ...], tuple[Unit, ...]]:
+    return {tuple(u.label for u in (*path, unit)): (*path, unit) for path, unit in treaty.walk_with_path()}
+
+
+def unused_suppressions(treaty: Treaty, findings: list[Finding]) -> list[Annotation]:
+    """Suppressions that silenced nothing: some rule id they name has no suppressed finding."""
+    used = {(f.rule_id, f.suppression_reason) for f in findings if f.suppressed}
+    out = []
+    for annotation in [*treaty.annotations, *(a for u in treaty.walk() for a in u.annotations)]:
+        if annotation.kind != AnnotationKind.SUPPRESS:
+            continue
+        if any((rule_id, annotation.text) not in used for rule_id in annotation.rule_ids):
+            out.append(annotation)
+    return out
+
+
+# ---------------------------------------------------------------- flags
+
+
+def counts_as_present(finding: Finding) -> bool:
+    """Informational findings (e.g. a promise to negotiate ISDS later) and suppressed ones do
+    not make a family or flag present."""
+    return not finding.suppressed and finding.severity != Severity.INFO
+
+
+def treaty_flags(findings: list[Finding], ruleset: Ruleset | None = None) -> dict[str, bool]:
+    """Treaty-level flags (comparable to UNCTAD's IIA Mapping) from the rules' `flags` metadata."""
+    ruleset = ruleset or load_ruleset()
+    flags = {name: False for name in ruleset.flag_names()}
+    for finding in findings:
+        if not counts_as_present(finding):
+            continue
+        rule = ruleset.get(finding.rule_id)
+        for flag in rule.flags if rule else ():
+            flags[flag] = True
+    return flags
