@@ -1,0 +1,123 @@
+"""Corpus-level statistics from the scan tables: prevalence of each family by signing period and
+by party income group, the most restrictive treaties, rule hit counts. Used by the HTML corpus
+report and the terminal summary; pure computation, no formatting."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Family
+from .tables import Table, family_key
+
+INCOME_ORDER = ["low", "lower-middle", "upper-middle", "high"]
+
+
+@dataclass
+class Prevalence:
+    """For one group of treaties (a period, an income group, the whole corpus)."""
+
+    label: str
+    treaties: int
+    present: dict[str, int]  # family value -> treaties where it is present
+
+    def share(self, family: str) -> float:
+        return self.present.get(family, 0) / self.treaties if self.treaties else 0.0
+
+
+@dataclass
+class RuleHits:
+    rule_id: str
+    family: str
+    title: str
+    findings: int
+    treaties: int
+
+
+@dataclass
+class CorpusStats:
+    documents: int
+    scanned: int
+    failed: int
+    findings: int
+    overall: Prevalence
+    by_period: list[Prevalence]
+    period_width: int  # years per period
+    undated: int
+    by_income: list[Prevalence]
+    most_restrictive: list[dict[str, Any]]
+    rule_hits: list[RuleHits]
+    errors: list[dict[str, Any]]
+    families: list[str] = field(default_factory=lambda: [f.value for f in Family])
+    mean_scores: dict[str, float] = field(default_factory=dict)
+
+
+def _prevalence(label: str, rows: list[dict[str, Any]]) -> Prevalence:
+    present = {f.value: sum(1 for r in rows if r.get(f"{family_key(f)}_present")) for f in Family}
+    return Prevalence(label, len(rows), present)
+
+
+def _periods(rows: list[dict[str, Any]]) -> tuple[list[Prevalence], int]:
+    years = [r["year_signed"] for r in rows if r.get("year_signed")]
+    if not years:
+        return [], 1
+    first, last = min(years), max(years)
+    width = 1 if last - first < 15 else 5
+    start = first - (first % width)
+    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if row.get("year_signed"):
+            groups[(row["year_signed"] - start) // width].append(row)
+    out = []
+    for index in range(0, (last - start) // width + 1):
+        lo = start + index * width
+        label = str(lo) if width == 1 else f"{lo}–{lo + width - 1}"
+        out.append(_prevalence(label, groups.get(index, [])))
+    return out, width
+
+
+def _by_income(rows: list[dict[str, Any]]) -> list[Prevalence]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        seen = {entry.rsplit(":", 1)[1] for entry in row.get("party_income_groups") or []}
+        for group in seen:
+            groups[group].append(row)
+    ordered = INCOME_ORDER + sorted(g for g in groups if g not in INCOME_ORDER)
+    return [_prevalence(group, groups[group]) for group in ordered if groups.get(group)]
+
+
+def corpus_stats(tables: list[Table], top: int = 15) -> CorpusStats:
+    by_name = {t.name: t for t in tables}
+    rows = by_name["treaties"].rows
+    ok = [r for r in rows if r["status"] == "ok"]
+    findings = [f for f in by_name["findings"].rows if f["counted"]]
+    by_period, width = _periods(ok)
+    scored = [r for r in ok if r.get("overall_score") is not None]
+    most = sorted(scored, key=lambda r: (r["overall_score"], -r["findings"], r["file"]))[:top]
+    hits: dict[str, RuleHits] = {}
+    treaties_per_rule: dict[str, set[str]] = defaultdict(set)
+    counts: Counter[str] = Counter()
+    for f in findings:
+        counts[f["rule_id"]] += 1
+        treaties_per_rule[f["rule_id"]].add(f["file"])
+        hits.setdefault(f["rule_id"], RuleHits(f["rule_id"], f["family"], f["title"], 0, 0))
+    for rule_id, hit in hits.items():
+        hit.findings = counts[rule_id]
+        hit.treaties = len(treaties_per_rule[rule_id])
+    means = {}
+    for family in Family:
+        column = f"{family_key(family)}_score"
+        values = [r[column] for r in ok if r.get(column) is not None]
+        if values:
+            means[family.value] = sum(values) / len(values)
+    if scored:
+        means["overall"] = sum(r["overall_score"] for r in scored) / len(scored)
+    return CorpusStats(
+        documents=len(rows), scanned=len(ok), failed=len(rows) - len(ok), findings=len(findings),
+        overall=_prevalence("all treaties", ok), by_period=by_period, period_width=width,
+        undated=sum(1 for r in ok if not r.get("year_signed")), by_income=_by_income(ok),
+        most_restrictive=most,
+        rule_hits=sorted(hits.values(), key=lambda h: (-h.findings, h.rule_id)),
+        errors=by_name["errors"].rows, mean_scores=means,
+    )

@@ -1,0 +1,82 @@
+"""The scan journal: one JSON line per finished document, appended and fsync'd as it finishes.
+
+A killed scan (Ctrl-C, `kill`, even `kill -9` or a power cut after the fsync) keeps every line
+it wrote; `--resume` reads them back and scans only the rest. The first line is a header naming
+the tool and ruleset versions: lines written by another version are not reused. A last line cut
+short by a kill is dropped, and the file truncated to the last whole line before appending.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..errors import PolicyspaceError
+
+JOURNAL_FORMAT = 1
+
+
+def journal_header(tool: str, ruleset: str) -> dict[str, object]:
+    return {"policyspace_scan_journal": JOURNAL_FORMAT, "tool": tool, "ruleset": ruleset}
+
+
+def read_journal(path: Path) -> tuple[dict[str, object] | None, list[bytes], int]:
+    """(header, record lines, length in bytes of the whole lines); (None, [], 0) if absent."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, [], 0
+    except OSError as exc:
+        raise PolicyspaceError(f"cannot read the scan journal {path}: {exc.strerror or exc}") from None
+    end = data.rfind(b"\n") + 1  # anything after the last newline was cut short
+    lines = data[:end].splitlines()
+    if not lines:
+        return None, [], 0
+    try:
+        header = json.loads(lines[0])
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("policyspace_scan_journal") != JOURNAL_FORMAT:
+        return None, [], 0
+    return header, lines[1:], end
+
+
+class Journal:
+    """Append-only writer. Each record is one write() of a whole line, then fsync."""
+
+    def __init__(self, path: Path, header: dict[str, object], resume_from: int | None) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if resume_from:
+                self._fd = os.open(path, os.O_WRONLY)
+                os.ftruncate(self._fd, resume_from)  # drop a line cut short by a kill
+                os.lseek(self._fd, 0, os.SEEK_END)
+            else:
+                self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                self._write(json.dumps(header, sort_keys=True).encode() + b"\n")
+        except OSError as exc:
+            raise PolicyspaceError(f"cannot write the scan journal {path}: {exc.strerror or exc}") from None
+
+    def _write(self, line: bytes) -> None:
+        view = memoryview(line)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        os.fsync(self._fd)
+
+    def append(self, line: bytes) -> None:
+        try:
+            self._write(line)
+        except OSError as exc:
+            raise PolicyspaceError(
+                f"cannot write the scan journal {self.path}: {exc.strerror or exc}; "
+                "the documents finished so far are kept: free space and run again with --resume"
+            ) from None
+
+    def close(self) -> None:
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
