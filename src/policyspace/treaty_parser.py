@@ -12,6 +12,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from pydantic import ValidationError
 
 from .errors import ParseError
+from .garbage_collection import paused
 from .model import Annotation, AnnotationKind, Family, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
 from .resources import grammar_path
 from .structure import AnnotationItem, HeadingItem, Item, MarkerItem, Piece, TextItem, build_units
@@ -297,11 +298,16 @@ def _prepare(text: str) -> str:
 
 def parse_treaty(text: str, path: str | None = None, source_format: str = "treaty") -> Treaty:
     """Parse a whole document in the annotated format (plain treaty text is a valid document)."""
+    text = _prepare(text)
+    with paused():
+        return _parse_treaty(text, path, source_format)
+
+
+def _parse_treaty(text: str, path: str | None, source_format: str) -> Treaty:
     from .model import SourceInfo
 
-    text = _prepare(text)
     try:
-        tree = get_parser().parse(text, start="start", on_error=None)
+        tree = get_parser().parse(text, start="start")
         meta, items = _ToItems(path).transform(tree)
     except UnexpectedInput as exc:
         raise _translate(exc, text, path, 0, 0) from None

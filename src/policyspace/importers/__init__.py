@@ -10,6 +10,7 @@ from typing import Callable
 
 from ..decoding import decode_bytes
 from ..errors import InputError
+from ..garbage_collection import paused
 from ..model import Treaty
 
 TREATY_EXTENSION = ".treaty"
@@ -71,7 +72,8 @@ def load_bytes(path: str, data: bytes) -> Treaty:
             + ", ".join(supported_extensions()),
             path,
         )
-    return importer(path, data)
+    with paused():
+        return importer(path, data)
 
 
 def load_document(path: str | Path) -> Treaty:
