@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
+from pydantic import ValidationError
+
 from ..errors import InputError
 from ..model import SourceInfo, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
 from ..structure import HeadingItem, build_units
@@ -177,14 +179,19 @@ def import_tota(path: str, data: bytes) -> Treaty:
     positions = _Positions(data)
     values = reader.meta_values
     language = (values.get("language") or "").lower() or None
-    meta = TreatyMeta(
-        title=values.get("name"),
-        parties=[p for p in reader.parties if p],
-        type=_treaty_type(values.get("type")),
-        date_signed=values.get("date_signed") or None,
-        language=language,
-        extra={k: v for k, v in values.items() if k not in _META_FIELDS},
-    )
+    try:
+        meta = TreatyMeta(
+            title=values.get("name"),
+            parties=[p for p in reader.parties if p],
+            type=_treaty_type(values.get("type")),
+            date_signed=values.get("date_signed") or None,
+            language=language,
+            extra={k: v for k, v in values.items() if k not in _META_FIELDS},
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"])
+        raise InputError(f"invalid ToTA metadata ({field}): {error['msg'].removeprefix('Value error, ')}", path) from None
     if values.get("type"):
         meta.extra["tota_type"] = values["type"]
     items = []
