@@ -5,6 +5,7 @@ A new input format is one new module here plus one entry in IMPORTERS.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -14,6 +15,10 @@ from ..garbage_collection import paused
 from ..model import Treaty
 
 TREATY_EXTENSION = ".treaty"
+#: Largest document read, in MB. A document's model takes about 18x its size in memory, so this
+#: bounds memory per document (per worker in a scan) at about 600 MB. The largest ToTA treaty is
+#: about 1.6 MB; a legitimate treaty over 32 MB is unlikely, a 100 MB log or dump is not.
+MAX_DOCUMENT_MB = float(os.environ.get("POLICYSPACE_MAX_DOCUMENT_MB", "32"))
 
 
 def _import_annotated(path: str, data: bytes) -> Treaty:
@@ -62,8 +67,18 @@ def supported_extensions() -> list[str]:
     return sorted(IMPORTERS)
 
 
+def _check_size(path: str, size: int) -> None:
+    if size > MAX_DOCUMENT_MB * 1e6:
+        raise InputError(
+            f"the file is {size / 1e6:.0f} MB; policyspace reads documents up to {MAX_DOCUMENT_MB:.0f} MB "
+            "(set POLICYSPACE_MAX_DOCUMENT_MB to raise the limit; memory use is about 18x the size)",
+            path,
+        )
+
+
 def load_bytes(path: str, data: bytes) -> Treaty:
     """Import `data` read from `path`, choosing the importer by file extension."""
+    _check_size(path, len(data))
     suffix = Path(path).suffix.lower()
     importer = IMPORTERS.get(suffix)
     if importer is None:
@@ -80,6 +95,7 @@ def load_document(path: str | Path) -> Treaty:
     """Read and import one document. Raises InputError/ParseError with a clear message."""
     path = str(path)
     try:
+        _check_size(path, os.stat(path).st_size)  # before reading: a huge file is never loaded
         data = Path(path).read_bytes()
     except IsADirectoryError:
         raise InputError("this is a folder, not a document (use `policyspace scan` for folders)", path) from None
