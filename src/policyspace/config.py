@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -216,7 +215,6 @@ def read_config(path: Path) -> ProjectConfig:
     return config
 
 
-@lru_cache(maxsize=256)
 def _config_file_in(folder: Path) -> Path | None:
     candidate = folder / CONFIG_FILE
     if candidate.is_file():
@@ -234,22 +232,41 @@ def _config_file_in(folder: Path) -> Path | None:
     return None
 
 
+class ConfigResolver:
+    """Finds and reads the configuration of many documents, each folder and file once.
+
+    One resolver serves one run (a lint of a folder); a new run sees edited files afresh.
+    """
+
+    def __init__(self) -> None:
+        self._file_in: dict[Path, Path | None] = {}
+        self._configs: dict[Path, ProjectConfig] = {}
+
+    def file_for(self, document: str | Path) -> Path | None:
+        """The configuration file that governs `document`: the nearest one in its folder or above."""
+        folder = Path(document).resolve().parent
+        for candidate in (folder, *folder.parents):
+            if candidate not in self._file_in:
+                self._file_in[candidate] = _config_file_in(candidate)
+            if self._file_in[candidate] is not None:
+                return self._file_in[candidate]
+        return None
+
+    def config_for(self, document: str | Path) -> ProjectConfig:
+        """The configuration for one document (defaults when no configuration file is found)."""
+        path = self.file_for(document)
+        if path is None:
+            return ProjectConfig()
+        if path not in self._configs:
+            self._configs[path] = read_config(path)
+        return self._configs[path]
+
+
 def find_config_file(document: str | Path) -> Path | None:
     """The configuration file that governs `document`: the nearest one in its folder or above."""
-    folder = Path(document).resolve().parent
-    for candidate in (folder, *folder.parents):
-        found = _config_file_in(candidate)
-        if found is not None:
-            return found
-    return None
+    return ConfigResolver().file_for(document)
 
 
 def config_for(document: str | Path) -> ProjectConfig:
     """The configuration for one document (defaults when no configuration file is found)."""
-    path = find_config_file(document)
-    return _read_cached(path) if path is not None else ProjectConfig()
-
-
-@lru_cache(maxsize=64)
-def _read_cached(path: Path) -> ProjectConfig:
-    return read_config(path)
+    return ConfigResolver().config_for(document)

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field, PrivateAttr
 
 from . import __version__
-from .config import ProjectConfig, config_for, read_config
+from .config import ConfigResolver, ProjectConfig, read_config
 from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE_OR_INPUT, PolicyspaceError
 from .findings import Finding, Severity
 from .model import Family
@@ -139,6 +139,7 @@ def lint_paths(
 
     overrides = overrides or {}
     explicit = read_config(Path(config_file)) if config_file else None
+    resolver = ConfigResolver()
     results: list[FileResult] = []
     for raw in paths:
         try:
@@ -147,7 +148,7 @@ def lint_paths(
             results.append(FileResult(file=raw, fail_on=Severity.HIGH, error=exc.render()))
             continue
         for document in documents:
-            base = explicit or (ProjectConfig() if isolated else config_for(document))
+            base = explicit or (ProjectConfig() if isolated else resolver.config_for(document))
             results.append(lint_document(document, base.with_overrides(**overrides)))
     return LintResult(files=results)
 
