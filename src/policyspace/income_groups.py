@@ -12,7 +12,7 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "income_groups.toml"
 
@@ -64,6 +64,8 @@ class PartyProfile(BaseModel):
     `unknown`, since the World Bank classifies economies, not blocs.
     """
 
+    model_config = ConfigDict(extra="forbid")
+
     code: str
     name: str
     income_group: IncomeGroup = IncomeGroup.UNKNOWN
@@ -114,7 +116,7 @@ class IncomeClassification(BaseModel):
     def classify(self, code: str, on: dt.date | None = None) -> PartyProfile:
         """Profile one party code (ISO3, alias or bloc) as of date `on` (the treaty's signature)."""
         code = code.strip().upper()
-        if code in self.blocs:
+        if code in self.blocs and code not in self.economies:  # ISO codes win: CAN is Canada
             return self._classify_bloc(code, on)
         canonical = self.aliases.get(code, code)
         entry = self.economies.get(canonical)

@@ -12,13 +12,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .errors import PolicyspaceError
 from .findings import Finding, Severity
 from .income_groups import IncomeGroup, PartyProfile, classify_party, load_income_classification
-from .model import Family, Treaty
+from .model import AnnotationKind, Family, Treaty
 from .scoring import RESTRICTIVE_FAMILIES, FamilyScore, Scorecard, finding_id, score_findings
 
 #: Version of the report's JSON shape (docs/report-schema.json). Bump the major part when a field
@@ -28,14 +28,20 @@ SCHEMA_VERSION = "1.0"
 CONTEXT_FILE = Path(__file__).resolve().parent / "data" / "family_context.toml"
 
 
-class ToolInfo(BaseModel):
+class _Strict(BaseModel):
+    """Report models reject unknown fields, so the exported schema says additionalProperties: false."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolInfo(_Strict):
     name: str = "policyspace"
     version: str = __version__
     ruleset_version: str | None = None
     income_classification: str  # citation of the income-group data used
 
 
-class DocumentInfo(BaseModel):
+class DocumentInfo(_Strict):
     title: str | None = None
     file: str | None = None
     format: str | None = None
@@ -46,7 +52,7 @@ class DocumentInfo(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
-class RuleInfo(BaseModel):
+class RuleInfo(_Strict):
     """What a reader needs to know about a rule that fired: why it matters and what to write instead."""
 
     id: str
@@ -58,7 +64,7 @@ class RuleInfo(BaseModel):
     references: list[str] = Field(default_factory=list)
 
 
-class BoundParty(BaseModel):
+class BoundParty(_Strict):
     """A party an obligation binds, and why that matters to it."""
 
     code: str
@@ -67,7 +73,7 @@ class BoundParty(BaseModel):
     why_it_matters: str
 
 
-class TextSegment(BaseModel):
+class TextSegment(_Strict):
     text: str
     highlighted: bool = False
 
@@ -75,12 +81,15 @@ class TextSegment(BaseModel):
 class ReportFinding(Finding):
     """A finding as the report shows it: its id, its rule's explanation and the parties it binds."""
 
+    model_config = ConfigDict(extra="forbid")
+
     id: str
     counted: bool = True  # False when suppressed or informational: listed, not scored
     rationale: str = ""
     remediation: str = ""  # alternative drafting that keeps policy space
     references: list[str] = Field(default_factory=list)
     binds: list[BoundParty] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # reviewers' @note on the units holding the finding
 
     @property
     def location_label(self) -> str:
@@ -89,17 +98,20 @@ class ReportFinding(Finding):
         return f"{where} (line {self.start_line})" if self.start_line is not None else where
 
     def excerpt_segments(self) -> list[TextSegment]:
-        """The excerpt cut into plain and highlighted stretches; bad or overlapping offsets are clipped."""
+        """The excerpt cut into plain and highlighted stretches. Overlapping or touching highlights
+        are merged into one; offsets outside the excerpt are clipped."""
         text = self.excerpt
-        spans = sorted(
-            (max(0, h.start), min(len(text), h.end)) for h in self.highlights if h.end > h.start
-        )
-        segments: list[TextSegment] = []
-        cursor = 0
-        for start, end in spans:
-            start = max(start, cursor)
+        merged: list[list[int]] = []
+        for start, end in sorted((max(0, h.start), min(len(text), h.end)) for h in self.highlights):
             if start >= end:
                 continue
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        segments: list[TextSegment] = []
+        cursor = 0
+        for start, end in merged:
             if start > cursor:
                 segments.append(TextSegment(text=text[cursor:start]))
             segments.append(TextSegment(text=text[start:end], highlighted=True))
@@ -109,7 +121,7 @@ class ReportFinding(Finding):
         return segments
 
 
-class FamilySection(BaseModel):
+class FamilySection(_Strict):
     family: Family
     label: str
     covers: str
@@ -118,7 +130,7 @@ class FamilySection(BaseModel):
     findings: list[ReportFinding] = Field(default_factory=list)
 
 
-class ReportSummary(BaseModel):
+class ReportSummary(_Strict):
     findings: int  # every finding shown: restrictive and safeguard, suppressed excluded
     restrictive: int
     safeguards: int
@@ -128,7 +140,7 @@ class ReportSummary(BaseModel):
     lmic_parties: list[str]  # codes of the low- and middle-income economies among the parties
 
 
-class Report(BaseModel):
+class Report(_Strict):
     """Everything one report says, in one model: the JSON output is this model, dumped."""
 
     schema_version: str = SCHEMA_VERSION
@@ -262,13 +274,32 @@ def _bound_parties(family: Family, economies: list[PartyProfile], perspective: P
     ]
 
 
+def _notes_by_span(treaty: Treaty) -> list[tuple[int, int, str]]:
+    """Every reviewer's @note with the source offsets of the unit it is attached to."""
+    notes = []
+    for unit in treaty.walk():
+        if unit.span is None:
+            continue
+        for annotation in unit.annotations:
+            if annotation.kind == AnnotationKind.NOTE and annotation.text.strip():
+                notes.append((unit.span.start_offset, unit.span.end_offset, annotation.text.strip()))
+    return notes
+
+
+def _notes_for(finding: Finding, notes: list[tuple[int, int, str]]) -> list[str]:
+    offset = finding.start_offset
+    if offset is None:
+        return []
+    return [text for start, end, text in notes if start <= offset < end]
+
+
 def _report_finding(
-    position: int, finding: Finding, rule: RuleInfo, binds: list[BoundParty]
+    position: int, finding: Finding, rule: RuleInfo, binds: list[BoundParty], notes: list[str]
 ) -> ReportFinding:
     counted = not finding.suppressed and (finding.severity != Severity.INFO or finding.family == Family.SAFEGUARD)
     return ReportFinding(
         **finding.model_dump(), id=finding_id(position), counted=counted, rationale=rule.rationale,
-        remediation=rule.remediation, references=rule.references, binds=binds,
+        remediation=rule.remediation, references=rule.references, binds=binds, notes=notes,
     )
 
 
@@ -292,13 +323,15 @@ def build_report(
     economies = _economies(parties)
     focus = _resolve_perspective(perspective, parties, signed) if perspective else None
 
+    notes = _notes_by_span(treaty)
     rules: dict[str, RuleInfo] = {}
     report_findings: list[ReportFinding] = []
     for position, finding in enumerate(ordered):
         if finding.rule_id not in rules:
             rules[finding.rule_id] = _rule_info(finding.rule_id, finding, ruleset)
         info = rules[finding.rule_id]
-        report_findings.append(_report_finding(position, finding, info, _bound_parties(finding.family, economies, focus)))
+        binds = _bound_parties(finding.family, economies, focus)
+        report_findings.append(_report_finding(position, finding, info, binds, _notes_for(finding, notes)))
 
     scorecard = score_findings(ordered, ruleset)
     context = family_context()
@@ -365,3 +398,18 @@ def report_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "policyspace report"
     return schema
+
+
+def export_json_schema(path: str | Path) -> None:
+    """Write the report's JSON Schema to `path` (the repository keeps it at docs/report-schema.json)."""
+    import json
+
+    from .output_files import write_atomically
+
+    write_atomically(path, json.dumps(report_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":  # python -m policyspace.report docs/report-schema.json
+    import sys
+
+    export_json_schema(sys.argv[1] if len(sys.argv) > 1 else "docs/report-schema.json")

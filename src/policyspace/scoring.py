@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .findings import Finding, Severity
 from .model import Family
@@ -49,26 +51,22 @@ RATINGS: tuple[tuple[float, str], ...] = (
 )
 
 #: Which families a safeguard protects, when neither its rule nor its finding says so: words in the
-#: rule's id or title (English, Spanish, French; lower case). No match means: every family.
+#: rule's title (English, Spanish, French; lower case). A safeguard matching none protects every family.
 SAFEGUARD_KEYWORDS: dict[Family, tuple[str, ...]] = {
-    Family.EXPORT_RESTRICTION: (
-        "export", "shortage", "exporta", "escasez", "pénurie", "penurie",
-    ),
+    Family.EXPORT_RESTRICTION: ("export", "shortage", "exporta", "escasez", "pénurie", "penurie"),
     Family.ISDS: (
-        "isds", "investor-state", "arbitra", "local remedies", "recursos internos",
-        "recours internes", "denial of benefits", "tax", "tributa", "fiscal",
+        "isds", "investor-state", "arbitra", "dispute settlement", "local remedies", "recursos internos",
+        "recours internes", "denial of benefits", "tax", "tributa", "fiscal", "mfn",
     ),
-    Family.STABILIZATION: ("stabiliz", "estabiliza", "tax", "tributa", "fiscal"),
+    Family.STABILIZATION: (
+        "stabiliz", "estabiliza", "tax", "tributa", "fiscal", "mfn", "reservation", "reserva",
+        "non-conforming", "future measures",
+    ),
     Family.LOCAL_CONTENT: (
         "performance requirement", "local content", "contenido local", "requisitos de desempeño",
-        "prescriptions de résultats",
+        "prescriptions de résultats", "reservation", "reserva", "excluded sectors",
     ),
 }
-_EVERY_FAMILY_WORDS = (
-    "right to regulate", "general exception", "excepciones generales", "exceptions générales",
-    "security", "seguridad", "sécurité", "prudential", "prudencial", "prudentiel",
-    "derecho a regular", "droit de réglementer",
-)
 
 
 def finding_id(position: int) -> str:
@@ -86,6 +84,8 @@ def rating_for(score: float) -> str:
 class ScoreItem(BaseModel):
     """One line of the explanation: what moved a family's score, by how much, and why."""
 
+    model_config = ConfigDict(extra="forbid")
+
     kind: Literal["deduction", "credit", "floor", "not-counted"]
     family: Family
     rule_id: str
@@ -100,6 +100,8 @@ class ScoreItem(BaseModel):
 class SafeguardItem(BaseModel):
     """A safeguard rule that fired, and the families whose score it can raise."""
 
+    model_config = ConfigDict(extra="forbid")
+
     rule_id: str
     title: str
     findings: int
@@ -108,6 +110,10 @@ class SafeguardItem(BaseModel):
 
 
 class FamilyScore(BaseModel):
+    """One family's score, with the items that explain it (100 + sum of item points = score)."""
+
+    model_config = ConfigDict(extra="forbid")
+
     family: Family
     score: float  # 0-100, 100 = policy space fully retained
     rating: str
@@ -118,6 +124,8 @@ class FamilyScore(BaseModel):
 
 class Scorecard(BaseModel):
     """Scores per restrictive family and overall (the product of the shares retained), with parameters."""
+
+    model_config = ConfigDict(extra="forbid")
 
     overall: float
     rating: str
@@ -133,8 +141,17 @@ class Scorecard(BaseModel):
         raise KeyError(f"no score for family {family!r}")
 
 
-def _round(value: float) -> float:
-    return round(value + 0.0, 1)
+def overall_score(family_scores: list[float]) -> float:
+    """100 x the product of the shares each family retains, to one decimal (halves round up).
+
+    Family scores and items are never rounded: with the parameters above every value is a
+    multiple of 1/16, which floats hold exactly; the product is computed exactly too.
+    """
+    share = Fraction(1)
+    for score in family_scores:
+        share *= Fraction(score) / 100
+    exact = Decimal(share.numerator) * 100 / Decimal(share.denominator)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _rule_meta(ruleset: Any, rule_id: str) -> Any:
@@ -152,9 +169,7 @@ def protected_families(rule_id: str, title: str, rule: Any = None, finding: Find
     if declared:
         wanted = {str(f) for f in declared}
         return [f for f in RESTRICTIVE_FAMILIES if f.value in wanted]
-    text = f"{rule_id} {title}".lower()
-    if any(word in text for word in _EVERY_FAMILY_WORDS):
-        return list(RESTRICTIVE_FAMILIES)
+    text = title.lower()
     matched = [family for family, words in SAFEGUARD_KEYWORDS.items() if any(w in text for w in words)]
     return [f for f in RESTRICTIVE_FAMILIES if f in matched] or list(RESTRICTIVE_FAMILIES)
 
@@ -174,7 +189,7 @@ def _deduction(family: Family, rule_id: str, group: list[tuple[str, Finding]]) -
         explanation += f", capped at {RULE_CAP_MULTIPLE:g} x {head:g} = {points:g}"
     return ScoreItem(
         kind="deduction", family=family, rule_id=rule_id, title=first.title, severity=first.severity,
-        findings=len(group), finding_ids=[fid for fid, _ in group], points=-_round(points),
+        findings=len(group), finding_ids=[fid for fid, _ in group], points=-points,
         explanation=explanation,
     )
 
@@ -191,14 +206,14 @@ def _score_family(
     if raw_loss > deducted:
         items.append(ScoreItem(
             kind="floor", family=family, rule_id="-", title="floor at 0", severity=Severity.INFO,
-            findings=0, points=_round(raw_loss - deducted),
+            findings=0, points=raw_loss - deducted,
             explanation=f"the family cannot lose more than 100 points ({raw_loss:g} found)",
         ))
     room = deducted * CREDIT_CAP_SHARE
     credited = 0.0
     for offer in offers:  # each credit in turn, until the cap is reached
         given = min(offer.points, room - credited)
-        item = offer.model_copy(update={"points": _round(given)})
+        item = offer.model_copy(update={"points": given})
         if deducted == 0:
             item.explanation = "safeguard found; this family lost no points, so there is nothing to give back"
         elif given < offer.points:
@@ -208,10 +223,10 @@ def _score_family(
             )
         credited += given
         items.append(item)
-    score = _round(100.0 - deducted + credited)
+    score = 100.0 - deducted + credited
     return FamilyScore(
-        family=family, score=score, rating=rating_for(score), deducted=_round(deducted),
-        credited=_round(credited), items=items,
+        family=family, score=score, rating=rating_for(score), deducted=deducted,
+        credited=credited, items=items,
     )
 
 
@@ -257,10 +272,7 @@ def score_findings(findings: Iterable[Finding], ruleset: Any = None) -> Scorecar
             ))
 
     family_scores = [_score_family(family, by_family_rule[family], offers[family]) for family in RESTRICTIVE_FAMILIES]
-    overall = 100.0
-    for entry in family_scores:
-        overall *= entry.score / 100.0
-    overall = _round(overall)
+    overall = overall_score([entry.score for entry in family_scores])
     return Scorecard(
         overall=overall,
         rating=rating_for(overall),

@@ -46,6 +46,7 @@ COLUMNS: tuple[str, ...] = (
     "perspective",
     "rationale",
     "remediation",
+    "notes",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,6 +90,7 @@ def _row(report: Report, finding: ReportFinding) -> dict[str, object]:
         "perspective": report.perspective.code if report.perspective else "",
         "rationale": finding.rationale,
         "remediation": finding.remediation,
+        "notes": " | ".join(finding.notes),
     }
 
 

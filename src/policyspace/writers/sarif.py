@@ -116,6 +116,7 @@ def _result(report: Report, finding: ReportFinding, rule_index: dict[str, int], 
             "extracted": finding.extracted,
             "carveOuts": [c.model_dump() for c in finding.carve_outs],
             "binds": [b.code for b in finding.binds],
+            "notes": finding.notes,
         },
     }
     if finding.suppressed:

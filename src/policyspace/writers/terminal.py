@@ -68,7 +68,7 @@ def _scorecard(report: Report) -> Table:
     table = Table(title="Policy-space scorecard (100 = policy space fully retained)", title_justify="left")
     table.add_column("family")
     table.add_column("score", justify="right")
-    table.add_column("rating")
+    table.add_column("rating", no_wrap=True)
     table.add_column("points lost", justify="right")
     table.add_column("given back", justify="right")
     table.add_column("findings", justify="right")
@@ -117,7 +117,7 @@ def _header(report: Report, console: Console) -> None:
     console.print(f"Income groups: {escape(report.tool.income_classification)}", style="dim")
 
 
-def _finding(finding: ReportFinding, console: Console) -> None:
+def _finding(finding: ReportFinding, console: Console, remedy_shown_in: dict[str, str]) -> None:
     from rich.markup import escape
     from rich.padding import Padding
 
@@ -129,17 +129,26 @@ def _finding(finding: ReportFinding, console: Console) -> None:
         f"[{style}]{label:9}[/] [bold]{finding.id} {finding.rule_id}[/bold] "
         f"{escape(finding.title)}{mark}  [dim]{escape(finding.location_label)}[/dim]"
     )
+
+    def detail(markup: str) -> None:  # indented, and wrapped lines keep the indent
+        console.print(Padding(markup, (0, 0, 0, 4)))
+
     if finding.excerpt:
         console.print(Padding(_excerpt(finding), (0, 0, 0, 4)))
-    if finding.carve_outs:
-        for carve in finding.carve_outs:
-            console.print(f"    [dim]carve-out ({carve.effect}): {escape(carve.description)}[/dim]")
+    for carve in finding.carve_outs:
+        detail(f"[dim]carve-out ({carve.effect}): {escape(carve.description)}[/dim]")
+    for key, values in sorted(finding.extracted.items()):
+        detail(f"[dim]{escape(key.replace('_', ' '))}: {escape(', '.join(values))}[/dim]")
+    for note in finding.notes:
+        detail(f"[dim]reviewer's note: {escape(note)}[/dim]")
     if finding.binds:
-        console.print(
-            "    [dim]binds: " + escape(", ".join(f"{b.name} ({b.income_group.label})" for b in finding.binds)) + "[/dim]"
-        )
+        detail("[dim]binds: " + escape(", ".join(f"{b.name} ({b.income_group.label})" for b in finding.binds)) + "[/dim]")
     if finding.remediation:
-        console.print(f"    [green]use instead:[/green] {escape(finding.remediation)}")
+        if finding.rule_id in remedy_shown_in:
+            detail(f"[green]use instead:[/green] as for {remedy_shown_in[finding.rule_id]}")
+        else:
+            remedy_shown_in[finding.rule_id] = finding.id
+            detail(f"[green]use instead:[/green] {escape(finding.remediation)}")
 
 
 def _section(section: FamilySection, console: Console) -> None:
@@ -152,8 +161,13 @@ def _section(section: FamilySection, console: Console) -> None:
         console.print(escape(section.why_it_matters), style="italic")
     if not section.findings:
         console.print("  nothing found", style="dim")
+    remedy_shown_in: dict[str, str] = {}
     for finding in section.findings:
-        _finding(finding, console)
+        _finding(finding, console, remedy_shown_in)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def print_report(report: Report, console: Console | None = None, summary_only: bool = False) -> None:
@@ -166,7 +180,7 @@ def print_report(report: Report, console: Console | None = None, summary_only: b
     console.print(_scorecard(report))
     s = report.summary
     console.print(
-        f"{s.findings} findings: {s.restrictive} narrowing policy space, {s.safeguards} safeguards"
+        f"{_plural(s.findings, 'finding')}: {s.restrictive} narrowing policy space, {_plural(s.safeguards, 'safeguard')}"
         + (f"; {s.suppressed} suppressed" if s.suppressed else "")
     )
     if summary_only:
