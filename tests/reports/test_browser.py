@@ -39,10 +39,11 @@ def browser():
 
 
 def check_in_browser(browser: Chromium, html_path: Path, report_json: dict, shot_name: str) -> dict:
-    page = browser.open(html_path)
+    page = browser.open(html_path, width=1200, height=1400)
     try:
         counts = json.loads(page.evaluate(COUNTS_JS))
         errors = page.console_errors()
+        page.screenshot(SHOTS / f"{shot_name}-top.png", full_page=False)  # what a reader sees first
         page.screenshot(SHOTS / f"{shot_name}.png")
     finally:
         page.close()

@@ -238,3 +238,15 @@ def test_terminal_shows_scorecard_and_findings_by_family(sample_report):
     assert text.index("Investor-state dispute settlement —") < text.index("F001 ISDS900")
     assert "binds: Zambia (lower-middle income)" in text
     assert "use instead: Each Party may adopt" in text
+
+
+def test_a_written_report_is_readable_by_others_like_any_new_file(sample_report, tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_report(sample_report, "html", tmp_path / "r.html")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r.html").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "r.html").chmod(0o600)
+    write_report(sample_report, "html", tmp_path / "r.html")  # replacing keeps the owner's choice
+    assert (tmp_path / "r.html").stat().st_mode & 0o777 == 0o600
