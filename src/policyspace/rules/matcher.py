@@ -27,14 +27,16 @@ _FLAGS = re.IGNORECASE
 # A sentence ends at . ! ? followed by a capital (or the end of the text); a clause ending in
 # ";" or ":" runs on into its sub-paragraphs, as it does in treaty drafting.
 _SENTENCE_END = re.compile(
-    r"[.!?](?=[\"'”’)\]]*(?:\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]|\s*$))"
+    r"[.!?](?=[\"'”’)\]]*(?:\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]|[ \t]*\n|\s*$))"
 )
 _NUMBER_IN_SENTENCE = re.compile(r"\b(?:no|art|arts|para|paras|p|pp|cf|u\.s|e\.g|i\.e)$", re.IGNORECASE)
 #: A sentence that only defines a term: '"performance requirement" means ...'.
 DEFINITION_SENTENCE = re.compile(
-    r"^\W{0,6}(?:\(?[a-z0-9]{1,4}[.)]\s*)?[\"“”'‘«][^\"“”'’»\n]{1,150}[\"”“'’»]\s*(?:\([^)]{0,80}\)\s*)?,?\s*"
+    r"^\W{0,6}(?:\(?[a-z0-9]{1,4}[.)]\s*)?(?:for (?:the )?purposes? of [^,]{1,80},\s*|para (?:los )?efectos de [^,]{1,80},\s*)?"
+    r"(?:[\"“”'‘«][^\"“”'’»\n]{1,150}[\"”“'’»]\s*(?:\([^)]{0,80}\)\s*)?,?\s*"
     r"(?:means|includes|shall mean|shall include|refers to|has the meaning|significa|designa|incluye|"
-    r"comprende|se entender[áa]|se entiende|se refiere|désigne|s'entend|signifie|comprend)\b",
+    r"comprende|se entender[áa]|se entiende|se refiere|désigne|s'entend|signifie|comprend)\b"
+    r"|(?:the )?(?:term )?\w+(?:[ -]\w+){0,4}\s+(?:means|shall mean|significa|se entender[áa]|désigne|signifie)\b)",
     re.IGNORECASE,
 )
 #: An article whose heading says it holds definitions: its sentences define, they do not bind.
@@ -47,6 +49,8 @@ CROSS_REFERENCE_SENTENCE = re.compile(
     r"(?:of\s+[^.;]{0,80}?\s+)?(?:shall\s+)?(?:also\s+)?(?:apply|applies|se aplicar[áa]n?|s'appliquen?t?)\b",
     re.IGNORECASE,
 )
+#: A cross-reference that goes on to qualify what it refers to is not a pure cross-reference.
+_QUALIFIED = re.compile(r"\b(?:except|provided|however|unless|but|salvo|excepto|sin embargo|sauf|toutefois)\b", re.I)
 _NUMBER_WORDS = {
     word: str(value)
     for value, words in {
@@ -154,7 +158,10 @@ class ArticleText:
                 for s, e in self.windows(Window.SENTENCE):
                     sentence = self.text[s:e]
                     if (definitions and DEFINITION_SENTENCE.match(sentence)) or (
-                        cross_references and len(sentence) < 400 and CROSS_REFERENCE_SENTENCE.match(sentence)
+                        cross_references
+                        and len(sentence) < 250
+                        and CROSS_REFERENCE_SENTENCE.match(sentence)
+                        and not _QUALIFIED.search(sentence)
                     ):
                         spans.append((s, e))
             self._ignored[key] = spans
@@ -195,6 +202,48 @@ class ArticleText:
 # ---------------------------------------------------------------- compiled conditions
 
 
+def flexible_spaces(pattern: str) -> str:
+    """Let a literal space in a pattern match any run of whitespace, line breaks included.
+
+    Treaty text is wrapped at arbitrary points (ToTA keeps the PDF's line breaks), so rule authors
+    write "investment agreement" and the engine matches "investment\\n   agreement".
+    """
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or (out and out[-1] == "[")
+            out.append(char)
+        elif char == "[":
+            in_class = True
+            out.append(char)
+        elif char == " ":
+            j = i
+            while j < len(pattern) and pattern[j] == " ":
+                j += 1
+            quantified = j < len(pattern) and pattern[j] in "?*+{"
+            out.append("\\s" if quantified else "\\s+")
+            i = j
+            continue
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def compile_pattern(pattern: str, cache: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
+    found = cache.get(pattern)
+    if found is None:
+        found = cache[pattern] = re.compile(flexible_spaces(pattern), _FLAGS)
+    return found
+
+
 class _Node:
     def evaluate(self, article: ArticleText, kind: Window, skips: tuple[bool, bool]) -> Buckets:
         raise NotImplementedError
@@ -202,7 +251,7 @@ class _Node:
 
 class _Pattern(_Node):
     def __init__(self, pattern: str, cache: dict[str, re.Pattern[str]]) -> None:
-        self.regex = cache.setdefault(pattern, re.compile(pattern, _FLAGS))
+        self.regex = compile_pattern(pattern, cache)
 
     def evaluate(self, article: ArticleText, kind: Window, skips: tuple[bool, bool]) -> Buckets:
         return article.buckets(self.regex, kind, skips)
@@ -312,10 +361,10 @@ class CompiledRule:
         self.rule = rule
         self.match = compile_condition(rule.match, cache)
         self.skips = (rule.skip_definitions, rule.skip_cross_references)
-        self.headings = re.compile(rule.headings, _FLAGS) if rule.headings else None
-        self.not_headings = re.compile(rule.not_headings, _FLAGS) if rule.not_headings else None
+        self.headings = compile_pattern(rule.headings, cache) if rule.headings else None
+        self.not_headings = compile_pattern(rule.not_headings, cache) if rule.not_headings else None
         self.carve_outs = [(spec, compile_condition(spec.when, cache)) for spec in rule.unless]
-        self.extract = {name: re.compile(p, _FLAGS) for name, p in rule.extract.items()}
+        self.extract = {name: compile_pattern(p, cache) for name, p in rule.extract.items()}
 
     def in_scope(self, article: ArticleText) -> bool:
         if self.headings is not None and not self.headings.search(article.headings):

@@ -157,8 +157,11 @@ class Rule(_Strict):
     @classmethod
     def _keywords_lower(cls, value: list[str]) -> list[str]:
         for word in value:
-            if not word.strip() or word != word.lower():
-                raise ValueError(f"keyword {word!r} must be non-empty lower-case text (matching ignores case)")
+            if not word.strip() or word != word.lower() or any(c.isspace() for c in word):
+                raise ValueError(
+                    f"keyword {word!r} must be one lower-case word or stem (treaty text breaks lines "
+                    "anywhere, so the prefilter matches single words; matching ignores case)"
+                )
         return value
 
     @field_validator("headings", "not_headings")
