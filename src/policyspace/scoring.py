@@ -211,12 +211,10 @@ def _score_family(
         ))
     room = deducted * CREDIT_CAP_SHARE
     credited = 0.0
-    for offer in offers:  # each credit in turn, until the cap is reached
+    for offer in offers if deducted else []:  # nothing lost, nothing to give back: no credit lines
         given = min(offer.points, room - credited)
         item = offer.model_copy(update={"points": given})
-        if deducted == 0:
-            item.explanation = "safeguard found; this family lost no points, so there is nothing to give back"
-        elif given < offer.points:
+        if given < offer.points:
             item.explanation = (
                 f"safeguard found: +{given:g} of {offer.points:g} (credits are capped at "
                 f"{CREDIT_CAP_SHARE:g} x {deducted:g} points lost = {room:g})"
