@@ -190,3 +190,19 @@ def test_cli_reports_encrypted_word_file_with_exit_2_and_no_traceback(tmp_path: 
     status, _out, err = run_cli("show", str(path))
     assert status == 2
     assert "encrypted" in err and "Traceback" not in err
+
+
+def test_lint_reads_a_word_draft_and_points_at_the_paragraph(tmp_path: Path, run_cli) -> None:
+    d = docx.Document()
+    d.add_heading("Chapter 8: Trade in Goods", level=1)  # paragraph 1
+    d.add_heading("Article 8.5: Export Duties", level=3)  # 2
+    d.add_paragraph(  # 3
+        "Neither Party shall adopt or maintain any export duty on a good exported to the territory of the other Party.",
+        style="List Number",
+    )
+    d.add_heading("Article 8.6: Cooperation", level=3)  # 4
+    d.add_paragraph("The Parties shall cooperate on customs matters.")  # 5
+    path = save(d, tmp_path)
+    status, out, err = run_cli("lint", "--isolated", str(path))
+    assert status == 1, err
+    assert out.startswith(f"{path}:3:4: EXP001 [high] ")  # paragraph 3, after the written-out "1. "

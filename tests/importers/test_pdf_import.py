@@ -150,3 +150,22 @@ def test_cli_exits_2_without_traceback_for_a_password_protected_pdf(tmp_path: Pa
     assert status == 2
     assert f"{path}: error: this PDF is encrypted with a password" in err
     assert "Traceback" not in err
+
+
+def test_lint_reads_a_pdf_draft_and_points_at_the_line(tmp_path: Path, run_cli) -> None:
+    path = write(tmp_path, make_pdf(DRAFT_PAGES))
+    status, out, err = run_cli("lint", "--isolated", str(path))
+    assert status == 1, err
+    assert out.startswith(f"{path}:3:4: EXP001 [high] ")
+
+
+def test_diff_accepts_pdf_and_treaty_drafts_of_the_same_text(tmp_path: Path, run_cli) -> None:
+    typed = tmp_path / "typed.treaty"
+    typed.write_text("\n".join(line for page in DRAFT_PAGES for line in page[:-1]) + "\n", encoding="utf-8")
+    status, out, err = run_cli("diff", "--isolated", "--format", "json", str(typed), str(write(tmp_path, make_pdf(DRAFT_PAGES))))
+    assert status == 0, err
+    import json
+
+    diff = json.loads(out)
+    assert diff["findings"] == []
+    assert all(not u["text_changed"] for u in diff["units"] if u["old"] and u["new"])
