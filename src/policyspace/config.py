@@ -255,11 +255,27 @@ class ConfigResolver:
     def config_for(self, document: str | Path) -> ProjectConfig:
         """The configuration for one document (defaults when no configuration file is found)."""
         path = self.file_for(document)
-        if path is None:
-            return ProjectConfig()
+        return self.read(path) if path is not None else ProjectConfig()
+
+    def read(self, path: Path) -> ProjectConfig:
         if path not in self._configs:
             self._configs[path] = read_config(path)
         return self._configs[path]
+
+    def effective(
+        self,
+        document: str | Path,
+        overrides: dict[str, Any] | None = None,
+        config_file: str | Path | None = None,
+        isolated: bool = False,
+    ) -> ProjectConfig:
+        """What a command uses for `document`: `config_file` if given, else none when `isolated`,
+        else the file found for the document; then the command-line `overrides` (None = not given)."""
+        if config_file is not None:
+            base = self.read(Path(config_file))
+        else:
+            base = ProjectConfig() if isolated else self.config_for(document)
+        return base.with_overrides(**(overrides or {}))
 
 
 def find_config_file(document: str | Path) -> Path | None:

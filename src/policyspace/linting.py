@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field, PrivateAttr
 
 from . import __version__
-from .config import ConfigResolver, ProjectConfig, read_config
+from .config import ConfigResolver, ProjectConfig
 from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE_OR_INPUT, PolicyspaceError
 from .findings import Finding, Severity
 from .model import Family
@@ -137,9 +137,9 @@ def lint_paths(
     """
     from .discovery import iter_document_paths
 
-    overrides = overrides or {}
-    explicit = read_config(Path(config_file)) if config_file else None
     resolver = ConfigResolver()
+    if config_file is not None:
+        resolver.read(Path(config_file))  # a broken file stops the run before any document is read
     results: list[FileResult] = []
     for raw in paths:
         try:
@@ -148,18 +148,16 @@ def lint_paths(
             results.append(FileResult(file=raw, fail_on=Severity.HIGH, error=exc.render()))
             continue
         for document in documents:
-            base = explicit or (ProjectConfig() if isolated else resolver.config_for(document))
-            results.append(lint_document(document, base.with_overrides(**overrides)))
+            results.append(lint_document(document, resolver.effective(document, overrides, config_file, isolated)))
     return LintResult(files=results)
 
 
 def lint_document(path: str, config: ProjectConfig) -> FileResult:
     """Lint one document with its configuration."""
     from .importers import load_document
-    from .rules import check_treaty, load_ruleset, unused_suppressions
+    from .rules import check_treaty, unused_suppressions
 
-    ruleset = load_ruleset(config.extra_rulesets or None)
-    config.check_rule_ids({rule.id for rule in ruleset.rules} | {UNUSED_SUPPRESSION_ID})
+    ruleset = ruleset_for(config)
     result = FileResult(
         file=path, config_file=str(config.source) if config.source else None, fail_on=config.fail_on
     )
@@ -176,6 +174,16 @@ def lint_document(path: str, config: ProjectConfig) -> FileResult:
     if config.is_rule_selected(UNUSED_SUPPRESSION_ID, None):
         result.unused_suppressions = _unused(path, unused_suppressions(treaty, raw), raw, ruleset, config)
     return result
+
+
+def ruleset_for(config: ProjectConfig) -> Any:
+    """The bundled rules plus the configuration's extra rulesets; a rule id the configuration
+    names that no rule has is an error naming the key."""
+    from .rules import load_ruleset
+
+    ruleset = load_ruleset(config.extra_rulesets or None)
+    config.check_rule_ids({rule.id for rule in ruleset.rules} | {UNUSED_SUPPRESSION_ID})
+    return ruleset
 
 
 def _unused(

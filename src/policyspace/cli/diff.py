@@ -28,25 +28,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ..config import ProjectConfig, config_for, read_config
+    from ..config import ConfigResolver
     from ..diffing import diff_drafts
     from ..errors import EXIT_FINDINGS, EXIT_OK
     from ..findings import Severity
     from ..importers import load_document
+    from ..linting import ruleset_for
     from ..model import Family
-    from ..rules import check_treaty, load_ruleset
+    from ..rules import check_treaty
 
     overrides = config_overrides(args)
     overrides.pop("fail_on")  # diff's --fail-on is its own threshold, not the lint setting
-    if args.config:
-        base = read_config(Path(args.config))
-    else:
-        base = ProjectConfig() if args.isolated else config_for(args.new)
-    config = base.with_overrides(**overrides)
-    ruleset = load_ruleset(config.extra_rulesets or None)
-    config.check_rule_ids({rule.id for rule in ruleset.rules})
+    config = ConfigResolver().effective(args.new, overrides, args.config, args.isolated)
+    ruleset = ruleset_for(config)
     old, new = load_document(args.old), load_document(args.new)
     old_findings = config.apply(check_treaty(old, ruleset))
     new_findings = config.apply(check_treaty(new, ruleset))
