@@ -65,13 +65,16 @@ def _highlight_starts(segments: list[TextSegment]) -> list[tuple[int, str]]:
 def _scorecard(report: Report) -> Table:
     from rich.table import Table
 
-    table = Table(title="Policy-space scorecard (100 = policy space fully retained)", title_justify="left")
-    table.add_column("family")
+    table = Table(
+        title="Policy-space scorecard (100 = policy space fully retained)", title_justify="left",
+        caption="lost: points lost to findings; back: points given back by safeguards", caption_justify="left",
+    )
+    table.add_column("family", min_width=18, ratio=1)
     table.add_column("score", justify="right")
-    table.add_column("rating", no_wrap=True)
-    table.add_column("points lost", justify="right")
-    table.add_column("given back", justify="right")
-    table.add_column("findings", justify="right")
+    table.add_column("rating")
+    table.add_column("lost", justify="right")
+    table.add_column("back", justify="right")
+    table.add_column("found", justify="right")
     for section in report.families:
         score = section.score
         assert score is not None
