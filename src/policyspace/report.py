@@ -261,13 +261,17 @@ def _why(family: Family, party: PartyProfile) -> str:
 def _bound_parties(family: Family, economies: list[PartyProfile], perspective: PartyProfile | None) -> list[BoundParty]:
     """Who an obligation binds. Treaty obligations here are reciprocal ("each Party", "neither Party"),
     so a clause binds every party; the report names the low- and middle-income ones (or the
-    perspective party), since the policy-space cost falls on them."""
+    perspective party), since the policy-space cost falls on them, and every party when none is."""
     if family == Family.SAFEGUARD:
         return []
     if perspective is not None:
         chosen = [perspective]
-    else:
-        chosen = [e for e in economies if e.is_lmic] or [e for e in economies if e.income_group == IncomeGroup.UNKNOWN]
+    else:  # the LMIC parties; else those of unknown group (they may be LMICs); else every party
+        chosen = (
+            [e for e in economies if e.is_lmic]
+            or [e for e in economies if e.income_group == IncomeGroup.UNKNOWN]
+            or economies
+        )
     return [
         BoundParty(code=e.code, name=e.name, income_group=e.income_group, why_it_matters=_why(family, e))
         for e in chosen

@@ -93,3 +93,12 @@ def test_the_report_is_one_model_that_round_trips_through_json(sample_report):
 
     again = Report.model_validate_json(sample_report.model_dump_json())
     assert again == sample_report
+
+
+def test_without_an_lmic_party_an_obligation_names_every_party(sample_treaty, sample_findings, stub_ruleset):
+    rich_only = sample_treaty.model_copy(
+        update={"meta": sample_treaty.meta.model_copy(update={"parties": ["GBR", "CAN"]})}
+    )
+    report = build_report(rich_only, sample_findings, ruleset=stub_ruleset)
+    assert [b.code for b in report.section("isds").findings[0].binds] == ["GBR", "CAN"]
+    assert report.summary.lmic_parties == []
