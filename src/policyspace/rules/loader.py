@@ -16,6 +16,7 @@ from ..findings import Scope
 from .schema import FamilyInfo, Rule, RuleFile, check_regex
 
 _MACRO = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_INNER_CARET = re.compile(r"(?<![\\\[])\^")  # a '^' that is neither escaped nor a class negation
 #: Keys whose string values are regular expressions (macros are expanded in them).
 _REGEX_KEYS = {"pattern", "near", "headings", "not_headings", "extract"}
 
@@ -110,13 +111,18 @@ def _check_patterns(rule: Rule, path: Path) -> None:
     def visit(condition: Any, field: str) -> None:
         if condition is None:
             return
-        for key in ("pattern",):
-            value = getattr(condition, key)
-            if value is not None:
-                try:
-                    check_regex(value)
-                except ValueError as exc:
-                    raise _error(path, rule.id, f"{field}.pattern", str(exc)) from None
+        value = condition.pattern
+        if value is not None:
+            try:
+                check_regex(value)
+            except ValueError as exc:
+                raise _error(path, rule.id, f"{field}.pattern", str(exc)) from None
+            if _INNER_CARET.search(value[1:]):
+                raise _error(
+                    path, rule.id, f"{field}.pattern",
+                    "'^' only anchors a whole pattern at the start of a sentence or paragraph; "
+                    "write the anchored alternative as its own pattern inside `any`",
+                )
         for i, value in enumerate(condition.near or []):
             try:
                 check_regex(value)

@@ -199,6 +199,23 @@ class ArticleText:
         return found
 
 
+    def anchored_buckets(self, regex: re.Pattern[str], kind: Window) -> Buckets:
+        """Matches of `regex` at the very start of each window (leading whitespace allowed)."""
+        key = (id(regex), True, True, kind)
+        found = self._buckets.get(key)
+        if found is None:
+            found = {}
+            text = self.text
+            for index, (start, end) in enumerate(self.windows(kind)):
+                while start < end and text[start].isspace():
+                    start += 1
+                match = regex.match(text, start, end)
+                if match and match.end() > match.start():
+                    found[index] = [match.span()]
+            self._buckets[key] = found
+        return found
+
+
 # ---------------------------------------------------------------- compiled conditions
 
 
@@ -250,10 +267,15 @@ class _Node:
 
 
 class _Pattern(_Node):
+    """A regex searched in the article; a leading ^ anchors it at the start of each window."""
+
     def __init__(self, pattern: str, cache: dict[str, re.Pattern[str]]) -> None:
-        self.regex = compile_pattern(pattern, cache)
+        self.anchored = pattern.startswith("^")
+        self.regex = compile_pattern(pattern[1:] if self.anchored else pattern, cache)
 
     def evaluate(self, article: ArticleText, kind: Window, skips: tuple[bool, bool]) -> Buckets:
+        if self.anchored:
+            return article.anchored_buckets(self.regex, kind)
         return article.buckets(self.regex, kind, skips)
 
 
@@ -382,8 +404,9 @@ class CompiledRule:
             window = windows[index]
             hits = []
             dropped = False
+            highlights = sorted(set(found[index])) or [window]
             for spec, node in self.carve_outs:
-                span = self._carve_out_span(article, spec, node, window)
+                span = self._carve_out_span(article, spec, node, window, highlights)
                 if span is not None:
                     hits.append(CarveOutHit(spec, span))
                     if spec.effect == "drop":
@@ -391,19 +414,29 @@ class CompiledRule:
                         break
             if dropped:
                 continue
-            highlights = sorted(set(found[index])) or [window]
             return RuleMatch(self.rule, window, highlights, hits, self._extract(article))
         return None
 
-    def _carve_out_span(self, article: ArticleText, spec: CarveOutSpec, node: _Node, window: Span) -> Span | None:
+    def _carve_out_span(
+        self, article: ArticleText, spec: CarveOutSpec, node: _Node, window: Span, highlights: list[Span]
+    ) -> Span | None:
+        """Where the carve-out holds in a sentence/paragraph/article holding the match, if it does.
+
+        For a match spread over a paragraph, "the sentence" means each sentence holding matched
+        words, not every sentence of the paragraph.
+        """
         # carve-outs look at the whole text, definitions included: a definition can carve out
         found = node.evaluate(article, spec.where, (False, False))
         if not found:
             return None
         where = article.windows(spec.where)
-        first = article.window_of(spec.where, window[0])
-        last = article.window_of(spec.where, max(window[0], window[1] - 1))
-        for index in range(first, last + 1):
+        if spec.where == Window.ARTICLE or self.rule.window == spec.where:
+            candidates = range(
+                article.window_of(spec.where, window[0]), article.window_of(spec.where, max(window[0], window[1] - 1)) + 1
+            )
+        else:
+            candidates = sorted({article.window_of(spec.where, start) for start, _ in highlights})
+        for index in candidates:
             if index in found:
                 spans = found[index]
                 return min(spans) if spans else where[index]
