@@ -251,9 +251,15 @@ def _resolve_perspective(code: str, parties: list[PartyProfile], on: dt.date | N
     )
 
 
-def _why(family: Family, party: PartyProfile) -> str:
+def _names(parties: list[PartyProfile]) -> str:
+    """'Zambia (lower-middle income)', or 'A (low income), B (…) and C (…)'."""
+    named = [f"{p.name} ({p.income_group.label})" for p in parties]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _why(family: Family, *parties: PartyProfile) -> str:
     context = family_context()[family.value]
-    who = f"{party.name} ({party.income_group.label})"
+    who = _names(list(parties))
     text = context["why"].replace("{party}", who)
     return f"{text} It matters most to {context['matters_most_to']}."
 
@@ -341,12 +347,12 @@ def build_report(
     context = family_context()
     shown = [f for f in report_findings if not f.suppressed]
     lmic = [e for e in economies if e.is_lmic]
-    lead = focus or (lmic[0] if lmic else None)
+    lead = [focus] if focus else (lmic or economies)  # whom the family-level "why it matters" names
 
     def section(family: Family, score: FamilyScore | None) -> FamilySection:
         return FamilySection(
             family=family, label=context[family.value]["label"], covers=context[family.value]["covers"],
-            score=score, why_it_matters=_why(family, lead) if lead else "",
+            score=score, why_it_matters=_why(family, *lead) if lead else "",
             findings=[f for f in shown if f.family == family],
         )
 
