@@ -15,7 +15,7 @@ from .. import __version__
 from ..errors import EXIT_INTERNAL_ERROR, EXIT_USAGE_OR_INPUT, PolicyspaceError
 
 #: Command modules, in the order `--help` lists them. A new command is one module + one entry.
-COMMANDS = ["convert", "show", "stats", "lint", "diff", "report", "scan"]
+COMMANDS = ["convert", "show", "stats", "lint", "diff", "report", "scan", "check", "rules", "explain", "eval"]
 
 
 class _Parser(argparse.ArgumentParser):
