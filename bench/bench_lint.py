@@ -6,7 +6,7 @@ is installed, else by repeated subprocess runs; the median is reported against t
 budget of issue 5.
 
     python bench/bench_lint.py                 # 300 KB, 15 runs
-    python bench/bench_lint.py --kb 600 --runs 30 --importtime
+    python bench/bench_lint.py --kb 600 --runs 30 --importtime --stages
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def time_with_hyperfine(cmd: list[str], runs: int) -> dict[str, float]:
         subprocess.run(
             ["hyperfine", "--warmup", "2", "--runs", str(runs), "--ignore-failure", "--style", "none",
              "--export-json", str(export), " ".join(cmd)],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # its "non-zero exit" warning
         )
         result = json.loads(export.read_text())["results"][0]
     return {"median_ms": result["median"] * 1000, "min_ms": result["min"] * 1000, "max_ms": result["max"] * 1000}
@@ -87,11 +87,46 @@ def import_times(cmd: list[str], top: int = 12) -> list[tuple[int, str]]:
     return sorted(rows, reverse=True)[:top]
 
 
+_STAGES = """
+import sys, time
+t0 = time.perf_counter()
+from policyspace.cli import lint as _cli  # noqa: F401  (what `policyspace lint` imports first)
+from policyspace import linting
+from policyspace.importers import load_document
+from policyspace.rules import check_treaty, load_ruleset
+t1 = time.perf_counter()
+treaty = load_document(sys.argv[1])
+t2 = time.perf_counter()
+ruleset = load_ruleset()
+t3 = time.perf_counter()
+ruleset.compiled
+t4 = time.perf_counter()
+findings = check_treaty(treaty, ruleset)
+t5 = time.perf_counter()
+result = linting.lint_paths([sys.argv[1]], isolated=True)
+linting.format_text(result)
+t6 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)
+"""
+_STAGE_NAMES = ("imports", "parse document", "load rulesets", "compile rules", "run rules",
+                "lint_paths + format_text again in the same process (config, parse, rules, output)")
+
+
+def stage_times(draft: Path, runs: int) -> list[tuple[str, float]]:
+    """Median ms per stage, each run in a fresh interpreter (so imports and compilation are cold)."""
+    rows = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", _STAGES, str(draft)], check=True, capture_output=True, text=True)
+        rows.append([float(x) * 1000 for x in out.stdout.split()])
+    return [(name, statistics.median(r[i] for r in rows)) for i, name in enumerate(_STAGE_NAMES)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", type=int, default=300, help="draft size in KB (default 300)")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--importtime", action="store_true", help="also list the slowest imports")
+    parser.add_argument("--stages", action="store_true", help="also time each stage in a fresh interpreter")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,6 +146,10 @@ def main() -> int:
         print(f"policyspace lint: median {timing['median_ms']:.0f} ms "
               f"(min {timing['min_ms']:.0f}, max {timing['max_ms']:.0f}); budget {BUDGET_MS:.0f} ms; "
               f"bare interpreter start-up {baseline:.0f} ms")
+        if args.stages:
+            print("stages (median ms, fresh interpreter each run):")
+            for name, ms in stage_times(draft, max(3, args.runs // 3)):
+                print(f"  {ms:7.1f}  {name}")
         if args.importtime:
             print("slowest imports (cumulative ms):")
             for micros, name in import_times(cmd):
