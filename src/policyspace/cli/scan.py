@@ -139,19 +139,19 @@ def run(args: argparse.Namespace) -> int:
             progress.stop()
     for note in summary.notes:
         err.print(f"note: {note}", markup=False)
-    if not args.quiet:
+    stats = summary.stats
+    if not args.quiet and stats is not None:
         from ..scanning.corpus_report import print_terminal_summary
 
-        print_terminal_summary(summary.tables, Console(highlight=False))
-        Console(highlight=False).print(
-            f"{summary.total} documents: {summary.scanned} scanned, {summary.cached} from the cache, "
-            f"{summary.resumed} resumed, {summary.failed} failed, in {summary.seconds:.2f} s. "
-            f"Tables and report in {args.output}/", markup=False,
-        )
-    if summary.failed:
-        for record in summary.records:
-            if not record.ok and record.error is not None:
-                err.print(f"{record.error.message}  [{record.error.kind.value}]", markup=False)
+        out = Console(highlight=False)
+        print_terminal_summary(stats, out)
+        how = ("unchanged since the last scan: tables kept" if summary.up_to_date else
+               f"{summary.scanned} scanned, {summary.cached} from the cache, {summary.resumed} resumed")
+        out.print(f"{summary.total} documents ({how}), {summary.failed} failed, in {summary.seconds:.2f} s. "
+                  f"Tables and report in {args.output}/", markup=False)
+    if summary.failed and stats is not None:
+        for error in stats.errors:
+            err.print(f"{error['message']}  [{error['kind']}]", markup=False)
         err.print(f"{summary.failed} of {summary.total} documents could not be scanned "
                   f"(listed in {args.output}/errors.*)", markup=False)
         return EXIT_FINDINGS

@@ -1,4 +1,4 @@
-"""The scan cache: results keyed by file content + ruleset version + tool version, parsed
+"""The scan cache: results keyed by file content + rules version + tool version, parsed
 documents keyed by file content + parser version, and a stat index that spares re-hashing.
 
 Layout under the cache folder (default: $POLICYSPACE_CACHE_DIR, else $XDG_CACHE_HOME/policyspace,
@@ -67,6 +67,18 @@ def tool_fingerprint() -> str:
     return _hash_sources([grammar_path(), *sorted(_PACKAGE_DIR.rglob("*.py"))])
 
 
+def rules_fingerprint() -> str:
+    """Changes whenever a rule file changes. Read from the files' bytes, without loading the
+    rules, so a fully cached re-scan never compiles a pattern."""
+    from ..resources import rulesets_dir
+
+    folder = rulesets_dir()
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -90,9 +102,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
 class ScanCache:
     """Read and write cache entries; every failure to read or write is a miss, never an error."""
 
-    def __init__(self, root: Path, ruleset_version: str) -> None:
+    def __init__(self, root: Path, rules: str) -> None:
         self.root = root
-        self.results_dir = root / "results" / f"{tool_fingerprint()}-{ruleset_version[:16]}"
+        self.results_dir = root / "results" / f"{tool_fingerprint()}-{rules}"
         self.documents_dir = root / "documents" / parser_fingerprint()
         self._stat_index_path = root / "stat-index.json"
         self._stat_index: dict[str, list[int | str]] | None = None

@@ -8,9 +8,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from ..output_files import write_atomically
-from .corpus_stats import CorpusStats, corpus_stats
-from .tables import Table
+from .corpus_stats import CorpusStats
 
 TEMPLATE = "corpus_report.html.j2"
 _STYLESHEETS = ("report.css", "corpus_report.css")
@@ -52,12 +50,11 @@ def _charts(stats: CorpusStats) -> dict[str, Any]:
     return charts
 
 
-def render_corpus_report(tables: list[Table]) -> str:
+def render_corpus_report(stats: CorpusStats) -> str:
     import jinja2
 
     from .. import __version__
 
-    stats = corpus_stats(tables)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_templates_dir()),
         autoescape=True,  # treaty titles and rule text are untrusted
@@ -69,16 +66,11 @@ def render_corpus_report(tables: list[Table]) -> str:
     )
 
 
-def write_corpus_report(tables: list[Table], path: Path) -> None:
-    write_atomically(path, render_corpus_report(tables))
-
-
-def print_terminal_summary(tables: list[Table], console: Any, top: int = 10) -> None:
+def print_terminal_summary(stats: CorpusStats, console: Any, top: int = 10) -> None:
     """A few rich tables: prevalence per family, the most restrictive treaties, top rules."""
     from rich.markup import escape
     from rich.table import Table as RichTable
 
-    stats = corpus_stats(tables, top=top)
     overview = RichTable(title=f"{stats.scanned} treaties scanned" + (f", {stats.failed} failed" if stats.failed else ""))
     overview.add_column("family")
     overview.add_column("treaties with it", justify="right")
@@ -96,7 +88,7 @@ def print_terminal_summary(tables: list[Table], console: Any, top: int = 10) -> 
         worst.add_column("treaty", overflow="fold")
         worst.add_column("signed")
         worst.add_column("findings", justify="right")
-        for row in stats.most_restrictive:
+        for row in stats.most_restrictive[:top]:
             worst.add_row(f"{row['overall_score']:g}", escape(row.get("title") or row["file"]),
                           str(row.get("year_signed") or ""), str(row["findings"]))
         console.print(worst)

@@ -5,17 +5,19 @@ report and the terminal summary; pure computation, no formatting."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from ..model import Family
 from .tables import Table, family_key
 
 INCOME_ORDER = ["low", "lower-middle", "upper-middle", "high"]
+_RESTRICTIVE_KEYS = ("file", "title", "parties", "year_signed", "overall_score", "isds_score", "stabilization_score",
+                     "local_content_score", "export_restriction_score", "findings")
 
 
-@dataclass
-class Prevalence:
+class Prevalence(BaseModel):
     """For one group of treaties (a period, an income group, the whole corpus)."""
 
     label: str
@@ -26,8 +28,7 @@ class Prevalence:
         return self.present.get(family, 0) / self.treaties if self.treaties else 0.0
 
 
-@dataclass
-class RuleHits:
+class RuleHits(BaseModel):
     rule_id: str
     family: str
     title: str
@@ -35,8 +36,9 @@ class RuleHits:
     treaties: int
 
 
-@dataclass
-class CorpusStats:
+class CorpusStats(BaseModel):
+    """Stored in scan.json too, so an up-to-date re-scan can print its summary without the tables."""
+
     documents: int
     scanned: int
     failed: int
@@ -49,13 +51,13 @@ class CorpusStats:
     most_restrictive: list[dict[str, Any]]
     rule_hits: list[RuleHits]
     errors: list[dict[str, Any]]
-    families: list[str] = field(default_factory=lambda: [f.value for f in Family])
-    mean_scores: dict[str, float] = field(default_factory=dict)
+    families: list[str] = Field(default_factory=lambda: [f.value for f in Family])
+    mean_scores: dict[str, float] = Field(default_factory=dict)
 
 
 def _prevalence(label: str, rows: list[dict[str, Any]]) -> Prevalence:
     present = {f.value: sum(1 for r in rows if r.get(f"{family_key(f)}_present")) for f in Family}
-    return Prevalence(label, len(rows), present)
+    return Prevalence(label=label, treaties=len(rows), present=present)
 
 
 def _periods(rows: list[dict[str, Any]]) -> tuple[list[Prevalence], int]:
@@ -94,14 +96,16 @@ def corpus_stats(tables: list[Table], top: int = 15) -> CorpusStats:
     findings = [f for f in by_name["findings"].rows if f["counted"]]
     by_period, width = _periods(ok)
     scored = [r for r in ok if r.get("overall_score") is not None]
-    most = sorted(scored, key=lambda r: (r["overall_score"], -r["findings"], r["file"]))[:top]
+    most = [{key: row.get(key) for key in _RESTRICTIVE_KEYS}
+            for row in sorted(scored, key=lambda r: (r["overall_score"], -r["findings"], r["file"]))[:top]]
     hits: dict[str, RuleHits] = {}
     treaties_per_rule: dict[str, set[str]] = defaultdict(set)
     counts: Counter[str] = Counter()
     for f in findings:
         counts[f["rule_id"]] += 1
         treaties_per_rule[f["rule_id"]].add(f["file"])
-        hits.setdefault(f["rule_id"], RuleHits(f["rule_id"], f["family"], f["title"], 0, 0))
+        hits.setdefault(f["rule_id"], RuleHits(rule_id=f["rule_id"], family=f["family"], title=f["title"],
+                                               findings=0, treaties=0))
     for rule_id, hit in hits.items():
         hit.findings = counts[rule_id]
         hit.treaties = len(treaties_per_rule[rule_id])
@@ -119,5 +123,5 @@ def corpus_stats(tables: list[Table], top: int = 15) -> CorpusStats:
         undated=sum(1 for r in ok if not r.get("year_signed")), by_income=_by_income(ok),
         most_restrictive=most,
         rule_hits=sorted(hits.values(), key=lambda h: (-h.findings, h.rule_id)),
-        errors=by_name["errors"].rows, mean_scores=means,
+        errors=[{k: e[k] for k in ("file", "kind", "message")} for e in by_name["errors"].rows], mean_scores=means,
     )

@@ -39,12 +39,27 @@ def default_jobs() -> int:
 # ---------------------------------------------------------------- local engine
 
 
-def _worker_main(conn: Connection, analyser: Analyser | None, cache: ScanCache | None) -> None:
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the parent dies (kill -9 included)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere the worker stops at its next read from the closed pipe
+
+
+def _worker_main(conn: Connection, inherited: list[Connection], analyser: Analyser | None,
+                 cache: ScanCache | None) -> None:
     """Worker loop: receive a path, send back its Outcome; stop on None or when the parent goes."""
     import gc
 
+    for other in inherited:  # the parent's ends of every pipe: holding them would hide its death
+        other.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     if analyser is None:  # "spawn" start method: nothing was inherited
         from .analysis import load_analyser
 
@@ -144,9 +159,10 @@ class LocalEngine:
 
     def _start_worker(self) -> _Worker:
         parent_end, child_end = self._ctx.Pipe()
+        inherited = [parent_end, *(w.conn for w in self._workers)] if self._inherit else []
         process = self._ctx.Process(
             target=_worker_main,
-            args=(child_end, self.analyser if self._inherit else None, self.cache),
+            args=(child_end, inherited, self.analyser if self._inherit else None, self.cache),
             daemon=True,
             name="policyspace-scan-worker",
         )

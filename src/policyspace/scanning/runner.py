@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError, PolicyspaceError
 
 if TYPE_CHECKING:
     from .analysis import Analyser
     from .cache import ScanCache
+    from .corpus_stats import CorpusStats
     from .records import ScanRecord
-    from .tables import Table
     from .work import Outcome
 
 JOURNAL_NAME = "scan-journal.jsonl"
 MANIFEST_NAME = "scan.json"
 REPORT_NAME = "corpus-report.html"
+MANIFEST_FORMAT = 1
 
 
 class Progress(Protocol):
@@ -49,50 +52,36 @@ class ScanSummary:
     cached: int = 0  # taken from the cache
     scanned: int = 0  # analysed in this run
     failed: int = 0
+    up_to_date: bool = False  # OUTDIR already held the tables of exactly these inputs
     seconds: float = 0.0
-    records: list[ScanRecord] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    stats: CorpusStats | None = None
+    records: list[ScanRecord] = field(default_factory=list)  # empty when up to date
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> int:
-        return self.total - self.failed
 
+def _content_key(path: str, cache: ScanCache | None) -> tuple[str | None, int | None]:
+    """(sha256, size), without reading the file when the stat index knows it; (None, None) if unreadable."""
+    from .cache import file_sha256
 
-class _Triage:
-    """Decide per document: reuse the journal's record, take the cache's result, or scan it."""
-
-    def __init__(self, cache: ScanCache | None, previous: dict[str, tuple[str | None, bool, bytes]]) -> None:
-        self.cache = cache
-        self.previous = previous  # file -> (sha256, ok, journal line) from a resumable journal
-
-    def content_key(self, path: str) -> tuple[str | None, int | None]:
-        """(sha256, size) without reading the file when the stat index knows it; (None, None) if unreadable."""
-        from .cache import file_sha256
-
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None, None
-        if self.cache is not None:
-            known = self.cache.known_sha256(path, st)
+    try:
+        st = os.stat(path)
+        if cache is not None:
+            known = cache.known_sha256(path, st)
             if known:
                 return known, st.st_size
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None, None
-        sha = file_sha256(data)
-        if self.cache is not None:
-            self.cache.remember_sha256(path, st, sha)
-        return sha, len(data)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None, None  # the worker reports why, as the document's error
+    sha = file_sha256(data)
+    if cache is not None:
+        cache.remember_sha256(path, st, sha)
+    return sha, len(data)
 
 
-def _parse_previous(lines: list[bytes]) -> dict[str, tuple[str | None, bool, bytes]]:
-    import json
-
+def _previous_records(lines: list[bytes]) -> dict[str, tuple[str | None, bool, bytes]]:
+    """file -> (sha256, ok, line) from a journal; the last line for a file wins."""
     previous: dict[str, tuple[str | None, bool, bytes]] = {}
     for line in lines:
         try:
@@ -103,15 +92,57 @@ def _parse_previous(lines: list[bytes]) -> dict[str, tuple[str | None, bool, byt
     return previous
 
 
+def _inputs_fingerprint(keys: dict[str, tuple[str | None, int | None]], header: dict[str, object],
+                        options: ScanOptions) -> str | None:
+    """Identifies everything the outputs depend on; None when a file could not be read."""
+    if any(sha is None for sha, _ in keys.values()):
+        return None
+    digest = hashlib.sha256(json.dumps([header, options.formats, options.report], sort_keys=True).encode())
+    for path in sorted(keys):
+        digest.update(f"{path}\0{keys[path][0]}\n".encode())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _up_to_date(outdir: Path, inputs: str | None) -> dict[str, Any] | None:
+    """The manifest, if OUTDIR holds untouched outputs of exactly these inputs."""
+    if inputs is None:
+        return None
+    try:
+        manifest = json.loads((outdir / MANIFEST_NAME).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT or manifest.get("inputs") != inputs:
+        return None
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict):
+        return None
+    for name, digest in outputs.items():
+        if _file_digest(outdir / name) != digest:
+            return None
+    return manifest
+
+
 def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: Analyser | None = None) -> ScanSummary:
     """Scan every document under `options.paths` into `options.outdir`. Raises PolicyspaceError
-    for usage problems before any work starts; per-document problems become error rows."""
+    for usage problems before any work starts; per-document problems become error rows.
+
+    `analyser` replaces the installed rules (tests); by default they are loaded only when some
+    document is not in the cache, and identified by `cache.rules_fingerprint()`.
+    """
     from ..discovery import iter_document_paths
-    from .cache import ScanCache, default_cache_dir, tool_fingerprint
-    from .engines import DaskEngine, LocalEngine, default_jobs
+    from .cache import ScanCache, default_cache_dir, rules_fingerprint, tool_fingerprint
+    from .corpus_stats import CorpusStats
     from .journal import Journal, journal_header, read_journal
     from .records import ScanRecord
     from .table_writers import check_formats
+    from .work import Outcome
 
     started = time.perf_counter()
     check_formats(options.formats)
@@ -126,15 +157,26 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
     outdir = options.outdir
     if outdir.exists() and not outdir.is_dir():
         raise PolicyspaceError(f"the output folder {outdir} is a file")
-    jobs = options.jobs or default_jobs()
-    if analyser is None:
-        from .analysis import load_analyser
 
-        analyser = load_analyser()
+    rules = analyser.version if analyser is not None else rules_fingerprint()
+    header = journal_header(tool_fingerprint(), rules)
+    cache = ScanCache(options.cache_dir or default_cache_dir(), rules) if options.use_cache else None
     summary = ScanSummary(total=len(paths))
-    cache = ScanCache(options.cache_dir or default_cache_dir(), analyser.version) if options.use_cache else None
+    keys = {path: _content_key(path, cache) for path in paths}
+    if cache is not None:
+        cache.save_stat_index()
 
-    header = journal_header(tool_fingerprint(), analyser.version)
+    inputs = _inputs_fingerprint(keys, header, options)
+    manifest = _up_to_date(outdir, inputs) if cache is not None else None
+    if manifest is not None and isinstance(manifest.get("summary"), dict):
+        summary.up_to_date = True
+        summary.stats = CorpusStats.model_validate(manifest["summary"])
+        summary.cached = len(paths)
+        summary.failed = summary.stats.failed
+        summary.written = [outdir / name for name in sorted(manifest["outputs"])]
+        summary.seconds = time.perf_counter() - started
+        return summary
+
     journal_path = outdir / JOURNAL_NAME
     previous: dict[str, tuple[str | None, bool, bytes]] = {}
     resume_from: int | None = None
@@ -146,15 +188,14 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
             summary.notes.append("the journal was written by another policyspace or ruleset version: "
                                  "scanning everything again")
         else:
-            previous = _parse_previous(lines)
+            previous = _previous_records(lines)
             resume_from = end
-    triage = _Triage(cache, previous)
 
     records: dict[str, ScanRecord] = {}
     to_scan: list[tuple[int, str]] = []
     journal_lines: list[bytes] = []
     for path in paths:
-        sha, size = triage.content_key(path)
+        sha, size = keys[path]
         old = previous.get(path)
         if old is not None and old[1] and sha is not None and old[0] == sha:
             records[path] = ScanRecord.model_validate_json(old[2])
@@ -162,16 +203,12 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
             continue
         cached = cache.get_result(sha) if cache is not None and sha is not None else None
         if cached is not None:
-            from .work import Outcome
-
             line = Outcome(path, sha, size, analysis_json=cached).journal_line()
             journal_lines.append(line)
             records[path] = ScanRecord.model_validate_json(line)
             summary.cached += 1
             continue
         to_scan.append((size or 0, path))
-    if cache is not None:
-        cache.save_stat_index()
 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -194,56 +231,72 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
 
         if progress is not None:
             progress.start(len(paths), len(paths) - len(to_scan))
-        # Largest documents first: the last ones to finish are then the small ones (shorter tail).
-        queue = [path for _, path in sorted(to_scan, key=lambda item: (-item[0], item[1]))]
-        if queue:
-            engine = (
-                DaskEngine(analyser, jobs, options.scheduler)
-                if options.engine == "dask"
-                else LocalEngine(analyser, jobs, cache, options.timeout)
-            )
-            if options.engine == "local":
-                from ..treaty_parser import get_parser
-
-                get_parser()  # build the grammar once, before the workers fork
-            engine.run(queue, on_outcome)
+        if to_scan:
+            # Largest documents first: the last ones to finish are then small (a shorter tail).
+            queue = [path for _, path in sorted(to_scan, key=lambda item: (-item[0], item[1]))]
+            _run_engine(options, queue, on_outcome, analyser, rules, cache)
     finally:
         journal.close()
 
     ordered = [records[path] for path in sorted(records)]
     summary.records = ordered
     summary.failed = sum(1 for r in ordered if not r.ok)
-    summary.tables, summary.written = write_outputs(ordered, outdir, options, analyser.version)
+    summary.stats, summary.written = write_outputs(ordered, outdir, options, header, inputs)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def write_outputs(
-    records: list[ScanRecord], outdir: Path, options: ScanOptions, ruleset_version: str
-) -> tuple[list[Table], list[Path]]:
-    import json
+def _run_engine(options: ScanOptions, queue: list[str], on_outcome: Any, analyser: Analyser | None,
+                rules: str, cache: ScanCache | None) -> None:
+    from .engines import DaskEngine, LocalEngine, default_jobs
 
+    if analyser is None:
+        from .analysis import load_analyser
+
+        analyser = load_analyser()
+        # The cache was keyed by the rule files read a moment ago; if they changed since, the
+        # results would be filed under the wrong key: refuse rather than poison the cache.
+        from .cache import rules_fingerprint
+
+        if rules_fingerprint() != rules:
+            raise PolicyspaceError("the rule files changed while the scan started; run it again")
+    jobs = options.jobs or default_jobs()
+    if options.engine == "dask":
+        DaskEngine(analyser, jobs, options.scheduler).run(queue, on_outcome)
+        return
+    from ..treaty_parser import get_parser
+
+    get_parser()  # build the grammar once, before the workers fork
+    LocalEngine(analyser, min(jobs, len(queue)), cache, options.timeout).run(queue, on_outcome)
+
+
+def write_outputs(records: list[ScanRecord], outdir: Path, options: ScanOptions, header: dict[str, object],
+                  inputs: str | None) -> tuple[CorpusStats, list[Path]]:
     from .. import __version__
     from ..output_files import write_atomically
-    from .cache import tool_fingerprint
+    from .corpus_stats import corpus_stats
     from .table_writers import write_tables
     from .tables import build_tables
 
     tables = build_tables(records)
     written = write_tables(tables, outdir, options.formats)
+    stats = corpus_stats(tables)
     if options.report:
-        from .corpus_report import write_corpus_report
+        from .corpus_report import render_corpus_report
 
         report_path = outdir / REPORT_NAME
-        write_corpus_report(tables, report_path)
+        write_atomically(report_path, render_corpus_report(stats))
         written.append(report_path)
     manifest = {
+        "format": MANIFEST_FORMAT,
         "policyspace": __version__,
-        "tool": tool_fingerprint(),
-        "ruleset": ruleset_version,
+        "tool": header["tool"],
+        "rules": header["ruleset"],
         "documents": len(records),
         "failed": sum(1 for r in records if not r.ok),
-        "files": sorted(p.name for p in written),
+        "inputs": inputs,  # with "outputs", lets an unchanged re-scan skip rewriting the tables
+        "outputs": {p.name: _file_digest(p) for p in sorted(written)},
+        "summary": stats.model_dump(mode="json"),
     }
-    write_atomically(outdir / MANIFEST_NAME, json.dumps(manifest, indent=2) + "\n")
-    return tables, written
+    write_atomically(outdir / MANIFEST_NAME, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    return stats, written

@@ -1,0 +1,151 @@
+"""The machinery under the command: worker crashes and hangs, the parse cache, resume, Dask."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policyspace.scanning import ScanOptions, run_scan
+from policyspace.scanning.analysis import Analyser
+from scan_support import SAMPLES, read_csv, table_bytes
+
+
+class _Misbehaving(Analyser):
+    """The real rules, except for documents whose name says to crash or hang the worker."""
+
+    def __init__(self, version: str = "misbehaving") -> None:
+        from policyspace.rules import load_ruleset
+
+        super().__init__(load_ruleset())
+        self.version = version
+
+    def analyse(self, treaty):  # type: ignore[no-untyped-def]
+        name = Path(treaty.source.path).name if treaty.source else ""
+        if name.startswith("crash"):
+            os._exit(3)
+        if name.startswith("hang"):
+            time.sleep(60)
+        return super().analyse(treaty)
+
+
+def _options(paths: list[Path], out: Path, **extra: object) -> ScanOptions:
+    return ScanOptions(paths=[str(p) for p in paths], outdir=out, **extra)  # type: ignore[arg-type]
+
+
+def test_a_worker_that_dies_or_hangs_costs_one_document(good_corpus: Path, tmp_path: Path) -> None:
+    sample = SAMPLES[0].read_text(encoding="utf-8")
+    (good_corpus / "crash-me.treaty").write_text(sample, encoding="utf-8")
+    (good_corpus / "hang-me.treaty").write_text(sample + "\n// differs\n", encoding="utf-8")
+    started = time.monotonic()
+    summary = run_scan(_options([good_corpus], tmp_path / "out", jobs=2, timeout=2.0), analyser=_Misbehaving())
+    assert time.monotonic() - started < 30
+    errors = {Path(r.file).name: r.error for r in summary.records if not r.ok}
+    assert set(errors) == {"crash-me.treaty", "hang-me.treaty"}
+    assert errors["crash-me.treaty"].kind == "crash" and "exited with status 3" in errors["crash-me.treaty"].message
+    assert errors["hang-me.treaty"].kind == "timeout" and "2 s" in errors["hang-me.treaty"].message
+    assert summary.failed == 2 and len(summary.records) == len(SAMPLES) + 2
+
+
+def test_a_rule_change_re_evaluates_without_re_parsing(good_corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    """Parsed documents are cached by content: a new ruleset version only re-runs the rules."""
+    import policyspace.importers as importers
+
+    parses = tmp_path / "parses.log"
+    real = importers.load_bytes
+
+    def counting(path: str, data: bytes):  # type: ignore[no-untyped-def]
+        with open(parses, "a") as log:  # workers are forked: count in a file
+            log.write(path + "\n")
+        return real(path, data)
+
+    monkeypatch.setattr(importers, "load_bytes", counting)
+    first = run_scan(_options([good_corpus], tmp_path / "v1", jobs=2), analyser=_Misbehaving("rules-v1"))
+    assert first.scanned == len(SAMPLES)
+    assert len(parses.read_text().splitlines()) == len(SAMPLES)
+    second = run_scan(_options([good_corpus], tmp_path / "v2", jobs=2), analyser=_Misbehaving("rules-v2"))
+    assert second.scanned == len(SAMPLES) and second.cached == 0  # new rules: every result recomputed
+    assert len(parses.read_text().splitlines()) == len(SAMPLES)  # ... from the cached documents
+    assert table_bytes(tmp_path / "v1") == table_bytes(tmp_path / "v2")
+
+
+def _many_documents(folder: Path, copies: int) -> Path:
+    """Distinct documents (so the scan takes a few seconds and the cache cannot shortcut it)."""
+    folder.mkdir()
+    for i in range(copies):
+        for sample in SAMPLES:
+            text = sample.read_text(encoding="utf-8")
+            (folder / f"{sample.stem}-{i:03d}.treaty").write_text(f"{text}\n// copy {i}\n", encoding="utf-8")
+    return folder
+
+
+def _journal_records(out: Path) -> int:
+    journal = out / "scan-journal.jsonl"
+    return max(0, journal.read_bytes().count(b"\n") - 1) if journal.exists() else 0
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["kill", "kill-9"])
+def test_killed_scan_resumes_to_identical_tables(tmp_path: Path, how: signal.Signals) -> None:
+    corpus = _many_documents(tmp_path / "corpus", copies=8)
+    total = len(list(corpus.iterdir()))
+    command = [sys.executable, "-m", "policyspace", "scan", str(corpus), "-q", "--jobs", "2", "--no-cache"]
+    whole = tmp_path / "whole"
+    assert subprocess.run([*command, "-o", str(whole)], capture_output=True).returncode == 0
+
+    killed = tmp_path / "killed"
+    process = subprocess.Popen([*command, "-o", str(killed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    deadline = time.monotonic() + 60
+    while _journal_records(killed) < 5 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=60)
+    done = _journal_records(killed)
+    assert 0 < done < total, "the scan should have been killed halfway"
+    assert not (killed / "treaties.csv").exists()  # tables only appear when a scan completes
+    if how == signal.SIGTERM:
+        assert process.returncode == 130 and b"--resume" in stderr
+        assert b"Traceback" not in stderr
+    else:
+        time.sleep(0.5)  # orphaned workers notice their parent is gone and exit
+        with open(killed / "scan-journal.jsonl", "ab") as journal:
+            journal.write(b'{"file": "cut short by the kill')  # a torn last line is survived too
+
+    resumed = subprocess.run([*command, "-o", str(killed), "--resume"], capture_output=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert table_bytes(killed) == table_bytes(whole)
+    records = _journal_records(killed)
+    assert records == total  # nothing scanned twice: the resumed run appended only the rest
+
+
+def test_resume_rescans_a_file_changed_since(good_corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_scan(_options([good_corpus], out, jobs=1, use_cache=False))
+    target = sorted(good_corpus.glob("*.treaty"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n// revised\n", encoding="utf-8")
+    summary = run_scan(_options([good_corpus], out, jobs=1, use_cache=False, resume=True))
+    assert (summary.resumed, summary.scanned) == (len(SAMPLES) - 1, 1)
+
+
+def test_dask_engine_gives_the_same_tables_as_the_local_engine(mixed_corpus: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed", reason="Dask tests need the extra: pip install 'policyspace[dask]'")
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    run_scan(_options([mixed_corpus], local, jobs=2, use_cache=False, formats=["csv", "jsonl"]))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        summary = run_scan(_options([mixed_corpus], remote, engine="dask", scheduler=cluster.scheduler_address,
+                                    use_cache=False, formats=["csv", "jsonl"]))
+    assert summary.scanned == len(SAMPLES) + 4 and summary.failed == 4
+    assert table_bytes(local) == table_bytes(remote)
+
+
+def test_dask_scheduler_that_cannot_be_reached_is_a_clear_error(run_cli, good_corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="Dask tests need the extra: pip install 'policyspace[dask]'")
+    status, _, stderr = run_cli("scan", str(good_corpus), "-o", str(tmp_path / "out"), "--engine", "dask",
+                                "--scheduler", "tcp://127.0.0.1:9", "--no-cache")
+    assert status == 2 and "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in stderr
