@@ -244,6 +244,20 @@ def dask_task(path: str, data: bytes, ruleset_version: str) -> Outcome:
     return analyse_bytes(path, data, _DASK_ANALYSER)
 
 
+def _check_reachable(address: str) -> None:
+    """Fail in a moment, not after the client's long timeout, when nothing listens there."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or not parts.port:
+        return  # other transports (inproc, ucx, ws): let Dask judge
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
+    except OSError as exc:
+        raise OSError(exc.strerror or str(exc)) from None
+
+
 @dataclass
 class DaskEngine:
     """Submit one task per document to a Dask distributed cluster.
@@ -268,7 +282,8 @@ class DaskEngine:
         cluster = None
         try:
             if self.scheduler:
-                client = Client(self.scheduler, timeout="20s")
+                _check_reachable(self.scheduler)
+                client = Client(self.scheduler, timeout="30s")
             else:
                 cluster = LocalCluster(
                     n_workers=self.jobs, threads_per_worker=1, processes=True,
