@@ -270,3 +270,38 @@ def test_output_file_is_written(run_cli, tmp_path: Path) -> None:
     code, out, _ = run_cli("lint", "--format", "json", "-o", str(target), str(path))
     assert (code, out) == (1, "")
     assert json.loads(target.read_text(encoding="utf-8"))["summary"]["findings"] == 1
+
+
+HOUSE_RULE = """
+[[rules]]
+id = "HSE001"
+title = "Most-favoured-investor promise"
+family = "stabilization"
+severity = "medium"
+message = "The State promises investors the best terms it grants anyone."
+rationale = "A house rule of this negotiating team."
+remediation = "Delete the promise."
+keywords = ["best"]
+[rules.match]
+pattern = '\\bbest terms\\b'
+"""
+
+
+def test_extra_rulesets_from_the_config_add_a_team_rule(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "team-rules").mkdir()
+    (tmp_path / "team-rules" / "house.toml").write_text(HOUSE_RULE, encoding="utf-8")
+    (tmp_path / "policyspace.toml").write_text(
+        'extra-rulesets = ["team-rules"]\nselect = ["HSE001"]\nfail-on = "medium"\n', encoding="utf-8"
+    )
+    path = draft(tmp_path, "Article 9: Investment\n1. Each Party shall grant investors the best terms it grants any investor.\n",
+                 EXPORT_DUTY)
+    code, out, _ = run_cli("lint", str(path))
+    assert (code, [(r["id"], r["line"]) for r in lines(out)]) == (1, [("HSE001", "6")])
+
+
+def test_broken_extra_ruleset_exits_2_naming_file_and_rule(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "team-rules").mkdir()
+    (tmp_path / "team-rules" / "house.toml").write_text(HOUSE_RULE.replace('"medium"', '"urgent"'), encoding="utf-8")
+    code, out, err = run_cli("lint", "--extra-rulesets", str(tmp_path / "team-rules"), str(draft(tmp_path, EXPORT_DUTY)))
+    assert (code, out) == (2, "")
+    assert "house.toml" in err and "HSE001" in err and "Traceback" not in err
