@@ -206,3 +206,26 @@ def test_lint_reads_a_word_draft_and_points_at_the_paragraph(tmp_path: Path, run
     status, out, err = run_cli("lint", "--isolated", str(path))
     assert status == 1, err
     assert out.startswith(f"{path}:3:4: EXP001 [high] ")  # paragraph 3, after the written-out "1. "
+
+
+def test_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def change(tag: str, text: str, text_tag: str = "w:t") -> object:
+        return parse_xml(
+            f'<w:{tag} {nsdecls("w")} w:id="1" w:author="GBR" w:date="2024-07-01T00:00:00Z">'
+            f'<w:r><{text_tag} xml:space="preserve">{text}</{text_tag}></w:r></w:{tag}>'
+        )
+
+    d = docx.Document()
+    d.add_paragraph("Article 8.7: Critical Shortages")
+    p = d.add_paragraph("1. A Party may temporarily apply export prohibitions to relieve a critical shortage of ")
+    p._p.append(change("del", "any product ", "w:delText"))  # struck out by the other side
+    p._p.append(change("ins", "foodstuffs "))  # their insertion
+    p.add_run("essential to that Party.")
+    treaty = load_document(save(d, tmp_path))
+    assert treaty.articles()[0].children[0].text == (
+        "A Party may temporarily apply export prohibitions to relieve a critical shortage of "
+        "foodstuffs essential to that Party."
+    )

@@ -10,7 +10,9 @@ which is then read by the same grammar as a .treaty file (see `extracted_text`):
 - Word list numbering, which is not part of the paragraph's text, is written out as the number
   the reader sees ("1.", "(a)", "(ii)"), so numbered paragraphs become paragraph units;
 - the "Title" style sets the treaty's title;
-- paragraphs typed as annotations (`@tags`, `@note`, `@suppress RULE: reason`) are annotations.
+- paragraphs typed as annotations (`@tags`, `@note`, `@suppress RULE: reason`) are annotations;
+- tracked changes are read as if accepted: inserted and moved-in words are in, deleted and
+  moved-out words are out (python-docx's own `Paragraph.text` would drop the insertions).
 
 Spans: line N is the Nth block of the body (paragraphs and table rows, counted from 1, empty
 paragraphs included); the column counts characters in that paragraph's text, with the written-out
@@ -61,7 +63,7 @@ def import_docx(path: str, data: bytes) -> Treaty:
         if isinstance(block, str):  # a table row
             lines.append(as_one_line(block))
             continue
-        text = block.text.strip()
+        text = paragraph_text(block._p).strip()
         style = _style_name(block)
         label = numbering.label(block)
         level = _heading_level(block, style)
@@ -112,10 +114,34 @@ def _body_blocks(document: Any) -> Iterator[Any]:
                 for cell in row.cells:  # a merged cell appears once per grid column it spans
                     if id(cell._tc) not in seen:
                         seen.add(id(cell._tc))
-                        cells.append(" ".join(cell.text.split()))
+                        words = " ".join(paragraph_text(p) for p in cell._tc.iter(f"{_W}p"))
+                        cells.append(" ".join(words.split()))
                 yield " | ".join(cells)
         else:
             yield block
+
+
+_TEXT_TAGS = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": " ", f"{_W}cr": " ", f"{_W}noBreakHyphen": "-"}
+# Text under these is not part of the paragraph as it now reads: deleted or moved away by a
+# tracked change, or inside a text box (a separate frame, with its own paragraphs).
+_SKIP_UNDER = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent"}
+
+
+def paragraph_text(p: Any) -> str:
+    """A paragraph's text with tracked changes accepted (see the module docstring)."""
+    parts = []
+    for element in p.iter(*_TEXT_TAGS):
+        ancestor = element.getparent()
+        skipped = False
+        while ancestor is not None and ancestor is not p:
+            if ancestor.tag in _SKIP_UNDER:
+                skipped = True
+                break
+            ancestor = ancestor.getparent()
+        if not skipped:
+            fixed = _TEXT_TAGS[element.tag]
+            parts.append((element.text or "") if fixed is None else fixed)
+    return "".join(parts)
 
 
 def _style_name(paragraph: Any) -> str:
