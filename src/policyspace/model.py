@@ -58,9 +58,10 @@ UNIT_RANK: dict[UnitKind, int] = {
     UnitKind.ITEM: 7,
 }
 
-#: Regional parties that appear in treaties instead of ISO 3166-1 alpha-3 codes.
+#: Regional parties that appear in treaties instead of ISO 3166-1 alpha-3 codes. (The Andean
+#: Community is left out: its acronym CAN is Canada's ISO code.)
 KNOWN_BLOCS = frozenset(
-    {"EU", "EC", "EFTA", "ASEAN", "MERCOSUR", "SACU", "CARICOM", "CARIFORUM", "CAN", "CACM",
+    {"EU", "EC", "EFTA", "ASEAN", "MERCOSUR", "SACU", "CARICOM", "CARIFORUM", "CACM",
      "EAEU", "GCC", "SADC", "ECOWAS", "COMESA", "EAC", "CEMAC", "WAEMU", "PIF", "AFCFTA"}
 )
 _PARTY_CODE = re.compile(r"[A-Z]{3}")
