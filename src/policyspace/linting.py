@@ -207,6 +207,7 @@ def _unused(
             )
         out.append(
             UnusedSuppression(
+                severity=config.severity.get(UNUSED_SUPPRESSION_ID, UNUSED_SUPPRESSION_SEVERITY),
                 file=path,
                 # the annotation's span covers its reason; point at the start of its line
                 start_line=annotation.span.start_line if annotation.span else None,

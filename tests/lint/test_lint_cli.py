@@ -143,6 +143,7 @@ def test_unused_suppression_is_reported_and_fails_only_at_low(run_cli, tmp_path:
     assert "1 unused suppression" in err
     assert run_cli("lint", "--fail-on", "low", str(path))[0] == 1
     assert run_cli("lint", "--ignore", "SUP001", "--fail-on", "low", str(path))[0] == 0
+    assert run_cli("lint", "--severity", "SUP001=high", str(path))[0] == 1
 
 
 def test_suppression_naming_an_unknown_rule_is_reported(run_cli, tmp_path: Path) -> None:
