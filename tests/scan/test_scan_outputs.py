@@ -89,3 +89,24 @@ def test_tota_metadata_reaches_the_treaty_table(run_cli, tota_dir: Path, tmp_pat
         assert int(row["articles"]) == len(treaty.articles())
         assert row["source_id"] == treaty.meta.extra.get("wto_rta_id", "")
         assert row["source_type"] == treaty.meta.extra.get("tota_type", "")
+
+
+def test_every_column_is_documented() -> None:
+    """docs/scan.md is the researchers' codebook: a new column must be described there."""
+    from policyspace.scanning.tables import (ERROR_COLUMNS, FINDING_COLUMNS, INCOME_COLUMNS, SOURCE_COLUMNS,
+                                             SUMMARY_COLUMNS, family_columns)
+    from scan_support import REPO
+
+    doc = (REPO / "docs" / "scan.md").read_text(encoding="utf-8")
+    columns = SOURCE_COLUMNS + INCOME_COLUMNS + SUMMARY_COLUMNS + family_columns() + FINDING_COLUMNS + ERROR_COLUMNS
+    missing = [c.name for c in columns if f"| `{c.name}` |" not in doc]
+    assert not missing, f"columns missing from docs/scan.md: {missing}"
+
+
+def test_every_treaty_flag_is_mapped_in_the_docs() -> None:
+    from policyspace.rules import load_ruleset
+    from scan_support import REPO
+
+    doc = (REPO / "docs" / "scan.md").read_text(encoding="utf-8")
+    missing = [name for name in load_ruleset().flag_names() if f"`flag_{name}`" not in doc]
+    assert not missing, f"flags missing from the UNCTAD mapping in docs/scan.md: {missing}"
