@@ -51,12 +51,16 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[float]]) ->
     plot_w, plot_h = width - left - 16, height - top - bottom
     body = _legend(list(series), left, 14) + _y_axis(left, top, plot_h, left + plot_w)
     step = plot_w / max(1, len(labels) - 1) if len(labels) > 1 else 0
-    every = max(1, len(labels) // 12)
-    for i, label in enumerate(labels):
+    # Period labels such as "1990–1994" are shortened to their first year on the axis (the data
+    # table under the chart has them in full), and thinned so that they never overlap.
+    ticks = [label.split("–")[0] for label in labels]
+    widest = max((len(t) for t in ticks), default=1) * 7 + 8
+    every = max(1, int(widest // step) + 1) if step else 1
+    for i, tick in enumerate(ticks):
         x = left + (i * step if len(labels) > 1 else plot_w / 2)
         if i % every == 0:
             body.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" {_FONT} '
-                        f'fill="#566074">{escape(label)}</text>')
+                        f'fill="#566074">{escape(tick)}</text>')
     for family, values in series.items():
         colour = FAMILY_COLOURS.get(family, "#333")
         points = []
