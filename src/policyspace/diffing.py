@@ -251,7 +251,8 @@ def align(old: list[_Block], new: list[_Block]) -> list[tuple[_Block | None, _Bl
                 if score >= SAME_NUMBER_SIMILARITY:
                     pair(i, j, score)
                     break
-    # 3. the same title, found once in each draft: an article rewritten under its old name
+    # 3. the same title, found once in each draft: an article rewritten under its old name (and
+    #    the preamble, however much it changed)
     old_titles = _unique_titles(old)
     new_titles = _unique_titles(new)
     for title, i in old_titles.items():
@@ -285,10 +286,12 @@ def align(old: list[_Block], new: list[_Block]) -> list[tuple[_Block | None, _Bl
 
 
 def _unique_titles(blocks: list[_Block]) -> dict[str, int]:
-    """Normalised title -> block index, for titles that occur once."""
+    """Normalised title -> block index, for titles that occur once (the preamble counts as titled)."""
     seen: dict[str, list[int]] = defaultdict(list)
     for block in blocks:
-        if block.unit.title:
+        if block.unit.kind == UnitKind.PREAMBLE:
+            seen["\0preamble"].append(block.index)
+        elif block.unit.title:
             seen[" ".join(block.unit.title.lower().split())].append(block.index)
     return {title: indexes[0] for title, indexes in seen.items() if len(indexes) == 1}
 

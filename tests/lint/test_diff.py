@@ -202,3 +202,13 @@ def test_word_diff_keeps_context_and_marks_changes(old: str, new: str, deleted: 
     shown = " ".join(s.text for s in segments if s.op in ("equal", "skip"))
     assert len(shown.split()) <= 2 * 2 + 2  # context either side, plus the elisions
 
+
+
+def test_a_rewritten_preamble_is_still_the_preamble(run_cli, tmp_path: Path) -> None:
+    old, new = tmp_path / "a.txt", tmp_path / "b.txt"
+    old.write_text("The Parties agree to cooperate.\n", encoding="utf-8")
+    new.write_text("Desiring to promote investment, the Parties have agreed as follows.\n1. A first paragraph.\n",
+                   encoding="utf-8")
+    diff = run_diff(run_cli, old, new)
+    preamble = [u for u in diff.units if (u.new or u.old).kind.value == "preamble"]
+    assert len(preamble) == 1 and preamble[0].status == "modified"
