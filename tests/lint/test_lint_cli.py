@@ -79,6 +79,13 @@ def test_fail_on_threshold_decides_the_exit_status(run_cli, tmp_path: Path) -> N
     assert run_cli("lint", "--fail-on", "critical", str(draft(tmp_path, EXPORT_DUTY, name="x.treaty")))[0] == 0
 
 
+def test_exit_zero_reports_but_does_not_fail(run_cli, tmp_path: Path) -> None:
+    path = draft(tmp_path, EXPORT_DUTY)
+    code, out, _ = run_cli("lint", "--exit-zero", str(path))
+    assert (code, ids(out)) == (0, ["EXP001"])
+    assert run_cli("lint", "--exit-zero", str(tmp_path / "missing.treaty"))[0] == 2
+
+
 def test_safeguards_are_listed_but_never_fail(run_cli) -> None:
     code, out, _ = run_cli("lint", "--isolated", "--fail-on", "info", str(REPO / "corpus" / "policy-space-model.treaty"))
     assert code == 0

@@ -63,6 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="lowest severity that makes the exit status 1 (default: config, else high)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text: file:line:col: ID [severity] message; github: workflow annotations")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even when findings reach --fail-on (2 still means an input or config error)")
     p.add_argument("--show-suppressed", action="store_true", help="also list suppressed findings, with reasons")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE (written atomically)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line on standard error")
@@ -94,4 +96,5 @@ def run(args: argparse.Namespace) -> int:
             print(file.error, file=sys.stderr)
     if not args.quiet:
         print(summary_line(result), file=sys.stderr)
-    return result.exit_status
+    status = result.exit_status
+    return 0 if args.exit_zero and status == 1 else status
