@@ -181,7 +181,8 @@ def main() -> int:
         cold, cold_rss, _ = timed([*scan, str(tota), "-o", str(out), "-q", *jobs], env)
         cached, cached_rss, _ = timed([*scan, str(tota), "-o", str(out), "-q", *jobs], env)
         fresh, fresh_rss, _ = timed([*scan, str(tota), "-o", str(work / "out2"), "-q", *jobs], env)
-        findings = sum(1 for _ in open(out / "findings.csv", encoding="utf-8")) - 1
+        with open(out / "findings.csv", encoding="utf-8") as handle:
+            findings = sum(1 for _ in handle) - 1
         figures.update(cold_s=cold, cold_peak_rss_mb=cold_rss / 1024, cached_s=cached, cached_peak_rss_mb=cached_rss / 1024,
                        cached_fresh_outdir_s=fresh, findings=findings)
         print(f"cold scan:                 {cold:7.2f} s   peak RSS {cold_rss / 1024:6.0f} MB  ({findings} findings)")
@@ -191,7 +192,7 @@ def main() -> int:
         keywords, baselines = rule_keywords()
         (work / "keywords.txt").write_text("\n".join(keywords) + "\n", encoding="utf-8")
         grep, _, _ = timed(["grep", "-r", "-i", "-F", "-c", "-f", str(work / "keywords.txt"), str(tota)])
-        naive, _, naive_result = timed([sys.executable, "-c", NAIVE_SCRIPT, str(tota), json.dumps(baselines)])
+        naive, _, _ = timed([sys.executable, "-c", NAIVE_SCRIPT, str(tota), json.dumps(baselines)])
         figures.update(grep_s=grep, grep_keywords=len(keywords), naive_s=naive)
         print(f"GNU grep, {len(keywords)} keywords:      {grep:7.2f} s   (cold scan is {cold / grep:.1f}x grep)")
         print(f"naive regex per article:   {naive:7.2f} s   (naive is {naive / cold:.2f}x the cold scan)")
@@ -207,7 +208,7 @@ def main() -> int:
                         os.link(path, target)
                     else:
                         shutil.copyfile(path, target)
-            base, base_rss, _ = timed([*scan, str(tota), "-o", str(work / "base"), "-q", "--no-cache",
+            base, _, _ = timed([*scan, str(tota), "-o", str(work / "base"), "-q", "--no-cache",
                                        "--no-report", *jobs], env)
             big, big_rss, _ = timed([*scan, str(replicated), "-o", str(work / "big"), "-q", "--no-cache",
                                      "--no-report", *jobs], env)

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from scan_support import SAMPLES
 
 # A malformed header (unknown treaty type) is a parse error with a position.

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from scan_support import SAMPLES, read_csv, table_bytes
 
 
@@ -125,7 +124,7 @@ def test_second_scan_comes_from_the_cache_and_an_unchanged_folder_is_kept(
 def test_a_changed_document_is_scanned_again(run_cli, good_corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("scan", str(good_corpus), "-o", str(out), "-q")[0] == 0
-    target = sorted(good_corpus.glob("*.treaty"))[0]
+    target = min(good_corpus.glob("*.treaty"))
     text = target.read_text(encoding="utf-8")
     assert re.search(r"^title: .*$", text, re.MULTILINE)
     target.write_text(re.sub(r"^title: .*$", "title: A retitled draft", text, count=1, flags=re.MULTILINE),

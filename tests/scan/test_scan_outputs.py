@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from scan_support import read_csv
 
 HOSTILE_TITLE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
@@ -93,9 +92,16 @@ def test_tota_metadata_reaches_the_treaty_table(run_cli, tota_dir: Path, tmp_pat
 
 def test_every_column_is_documented() -> None:
     """docs/scan.md is the researchers' codebook: a new column must be described there."""
-    from policyspace.scanning.tables import (ERROR_COLUMNS, FINDING_COLUMNS, INCOME_COLUMNS, SOURCE_COLUMNS,
-                                             SUMMARY_COLUMNS, family_columns)
     from scan_support import REPO
+
+    from policyspace.scanning.tables import (
+        ERROR_COLUMNS,
+        FINDING_COLUMNS,
+        INCOME_COLUMNS,
+        SOURCE_COLUMNS,
+        SUMMARY_COLUMNS,
+        family_columns,
+    )
 
     doc = (REPO / "docs" / "scan.md").read_text(encoding="utf-8")
     columns = SOURCE_COLUMNS + INCOME_COLUMNS + SUMMARY_COLUMNS + family_columns() + FINDING_COLUMNS + ERROR_COLUMNS
@@ -104,8 +110,9 @@ def test_every_column_is_documented() -> None:
 
 
 def test_every_treaty_flag_is_mapped_in_the_docs() -> None:
-    from policyspace.rules import load_ruleset
     from scan_support import REPO
+
+    from policyspace.rules import load_ruleset
 
     doc = (REPO / "docs" / "scan.md").read_text(encoding="utf-8")
     missing = [name for name in load_ruleset().flag_names() if f"`flag_{name}`" not in doc]

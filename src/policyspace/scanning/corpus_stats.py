@@ -72,7 +72,7 @@ def _periods(rows: list[dict[str, Any]]) -> tuple[list[Prevalence], int]:
         if row.get("year_signed"):
             groups[(row["year_signed"] - start) // width].append(row)
     out = []
-    for index in range(0, (last - start) // width + 1):
+    for index in range((last - start) // width + 1):
         lo = start + index * width
         label = str(lo) if width == 1 else f"{lo}–{lo + width - 1}"
         out.append(_prevalence(label, groups.get(index, [])))
