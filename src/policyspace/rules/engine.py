@@ -13,32 +13,39 @@ from .matcher import DEFINITION_HEADING, ArticleText, Piece, RuleMatch
 from .schema import Rule
 
 _EXCERPT_LIMIT = 600
+# Enum members looked up once: attribute access on an Enum class is slow in hot loops.
+_ARTICLE = UnitKind.ARTICLE
+_PARAGRAPH = UnitKind.PARAGRAPH
 _WS = re.compile(r"\s+")
 
 
 # ---------------------------------------------------------------- articles
 
 
-def evaluation_units(treaty: Treaty) -> Iterator[tuple[tuple[Unit, ...], Unit]]:
+def evaluation_units(treaty: Treaty) -> list[tuple[tuple[Unit, ...], Unit]]:
     """The units rules are evaluated on: every article; in a document without articles, the
     top-level units; text outside any article (a chapter's own paragraphs) as its own unit."""
+    out: list[tuple[tuple[Unit, ...], Unit]] = []
 
-    def visit(path: tuple[Unit, ...], unit: Unit) -> Iterator[tuple[tuple[Unit, ...], Unit]]:
-        if unit.kind == UnitKind.ARTICLE:
-            yield path, unit
-            return
-        has_article = any(u.kind == UnitKind.ARTICLE for u in unit.walk())
-        if not has_article:
-            yield path, unit
-            return
-        if unit.text:  # e.g. a chapter's introductory text before its first article
-            yield path, Unit(kind=unit.kind, number=unit.number, title=unit.title, text=unit.text,
-                             span=unit.span, text_span=unit.text_span, annotations=unit.annotations)
+    def visit(path: tuple[Unit, ...], unit: Unit) -> bool:
+        """Collect units under `unit`; True when the subtree holds an article."""
+        if unit.kind is _ARTICLE:
+            out.append((path, unit))
+            return True
+        mark = len(out)
+        has_article = False
         for child in unit.children:
-            yield from visit(path + (unit,), child)
+            has_article = visit(path + (unit,), child) or has_article
+        if not has_article:
+            del out[mark:]
+            out.append((path, unit))
+        elif unit.text:  # e.g. a chapter's introductory text before its first article
+            out.insert(mark, (path, unit.model_copy(update={"children": []})))
+        return has_article
 
     for unit in treaty.units:
-        yield from visit((), unit)
+        visit((), unit)
+    return out
 
 
 def heading_line(path: tuple[Unit, ...], unit: Unit) -> str:
@@ -51,12 +58,19 @@ def heading_line(path: tuple[Unit, ...], unit: Unit) -> str:
 
 def article_text(path: tuple[Unit, ...], article: Unit) -> ArticleText:
     """Join the article's own text and its paragraphs' into one text, remembering each piece."""
+    headings = lambda: heading_line(path, article)  # noqa: E731 - built only if a rule asks
+    definitions = bool(article.title and DEFINITION_HEADING.search(article.title))
+    if not article.children:  # the common case in ToTA: one block of text per article
+        text = article.text
+        pieces = [Piece(0, len(text), article, path, -1)] if text else []
+        return ArticleText(text, pieces, headings, definitions)
     texts: list[str] = []
     pieces: list[Piece] = []
     offset = 0
+    counter = -1
 
     def visit(unit: Unit, ancestors: tuple[Unit, ...], paragraph: int) -> None:
-        nonlocal offset
+        nonlocal offset, counter
         if unit.text:
             if texts:
                 texts.append("\n")
@@ -65,18 +79,13 @@ def article_text(path: tuple[Unit, ...], article: Unit) -> ArticleText:
             pieces.append(Piece(offset, offset + len(unit.text), unit, ancestors, paragraph))
             offset += len(unit.text)
         for child in unit.children:
-            if unit is article and child.kind == UnitKind.PARAGRAPH:
-                paragraph = counter[0] = counter[0] + 1  # a numbered paragraph opens a new window
+            if unit is article and child.kind is _PARAGRAPH:
+                counter += 1  # a numbered paragraph opens a new window
+                paragraph = counter
             visit(child, ancestors + (unit,), paragraph)
 
-    counter = [-1]
     visit(article, path, -1)
-    return ArticleText(
-        text="".join(texts),
-        pieces=pieces,
-        headings=heading_line(path, article),
-        is_definitions=bool(article.title and DEFINITION_HEADING.search(article.title)),
-    )
+    return ArticleText("".join(texts), pieces, headings, definitions)
 
 
 # ---------------------------------------------------------------- locations and excerpts
@@ -106,49 +115,26 @@ def unit_path(piece: Piece) -> list[str]:
     return [u.label for u in (*piece.path, piece.unit)]  # type: ignore[attr-defined]
 
 
-def excerpt_with_highlights(text: str, window: tuple[int, int], highlights: list[tuple[int, int]]) -> tuple[str, list[Highlight]]:
+def excerpt_with_highlights(
+    text: str, window: tuple[int, int], highlights: list[tuple[int, int]]
+) -> tuple[str, list[Highlight]]:
     """The window's text, whitespace collapsed and cut around the first highlight if long."""
     start, end = window
     if end - start > _EXCERPT_LIMIT and highlights:
-        first = highlights[0][0]
-        start = max(start, first - _EXCERPT_LIMIT // 3)
+        start = max(start, highlights[0][0] - _EXCERPT_LIMIT // 3)
         end = min(end, start + _EXCERPT_LIMIT)
     raw = text[start:end]
-    # map raw offsets to collapsed offsets
-    pieces: list[str] = []
-    mapping = [0] * (len(raw) + 1)
-    out_len = 0
-    last = 0
-    lead = len(raw) - len(raw.lstrip())
-    for match in _WS.finditer(raw):
-        for i in range(last, match.start()):
-            mapping[i] = out_len + (i - last)
-        out_len += match.start() - last
-        pieces.append(raw[last : match.start()])
-        for i in range(match.start(), match.end()):
-            mapping[i] = out_len
-        if match.start() > 0 and match.end() < len(raw):
-            pieces.append(" ")
-            out_len += 1
-        last = match.end()
-    for i in range(last, len(raw) + 1):
-        mapping[i] = out_len + (i - last)
-    pieces.append(raw[last:])
-    excerpt = "".join(pieces)
-    del lead
-    if start > window[0]:
-        excerpt = "…" + excerpt
-        shift = 1
-    else:
-        shift = 0
-    if end < window[1]:
-        excerpt += "…"
+    prefix = "…" if start > window[0] else ""
+    excerpt = prefix + _WS.sub(" ", raw).strip() + ("…" if end < window[1] else "")
+
+    def collapsed(offset: int) -> int:  # where raw[offset] lands in the excerpt
+        return len(prefix) + len(_WS.sub(" ", raw[: offset - start]).lstrip())
+
     marks = []
     for s, e in highlights:
-        if s < start or e > end:
-            continue
-        a, b = mapping[s - start] + shift, mapping[e - start] + shift
-        marks.append(Highlight(start=a, end=b, text=excerpt[a:b]))
+        if start <= s and e <= end:
+            a, b = collapsed(s), collapsed(e)
+            marks.append(Highlight(start=a, end=b, text=excerpt[a:b]))
     return excerpt, marks
 
 
@@ -195,19 +181,17 @@ def clause_findings(treaty: Treaty, ruleset: Ruleset) -> list[tuple[Finding, tup
         article = article_text(path, unit)
         if not article.text:
             continue
-        for found in compiled.scan(article):
+        matches = compiled.scan(article)
+        if not matches:
+            continue
+        # tags anywhere in the article, or on a unit around it, count for the article
+        tagged = {f.value for u in (*path, *unit.walk()) for f in u.tags}
+        for found in matches:
             finding = _clause_finding(found, article, file)
             piece = _piece_at(article, found.highlights[0][0])
-            chain = (*piece.path, piece.unit)
-            # tags anywhere in the article count for the article (reviewers tag the heading)
-            tagged = set().union(*(u.tags for u in unit.walk()), *(u.tags for u in path))
-            finding.expected = rule_family(found.rule) in tagged
-            out.append((finding, chain))  # type: ignore[arg-type]
+            finding.expected = found.rule.family.value in tagged
+            out.append((finding, (*piece.path, piece.unit)))  # type: ignore[arg-type]
     return out
-
-
-def rule_family(rule: Rule) -> Family:
-    return rule.family
 
 
 def _features(findings: list[Finding], ruleset: Ruleset) -> dict[str, list[Finding]]:
@@ -305,19 +289,18 @@ def check_treaty(treaty: Treaty, ruleset: Ruleset | None = None) -> list[Finding
     """
     ruleset = ruleset or load_ruleset()
     clause = []
+    chains: dict[int, tuple[object, ...]] = {}
     for finding, chain in clause_findings(treaty, ruleset):
         _apply_suppression(finding, _suppressions((treaty, *chain)))
         clause.append(finding)
+        chains[id(finding)] = chain
     treaty_level = treaty_findings(treaty, clause, ruleset)
-    units_by_path = _units_by_label_path(treaty) if treaty_level else {}
+    by_location = {(f.start_offset, tuple(f.unit_path)): chains[id(f)] for f in clause}
     for finding in treaty_level:
-        chain = units_by_path.get(tuple(finding.unit_path), ())
+        # a treaty-level finding points at its first evidence: suppressions there apply to it
+        chain = by_location.get((finding.start_offset, tuple(finding.unit_path)), ())
         _apply_suppression(finding, _suppressions((treaty, *chain)))
     return sorted(clause + treaty_level, key=lambda f: (*f.sort_key(), f.scope.value))
-
-
-def _units_by_label_path(treaty: Treaty) -> dict[tuple[str, ...], tuple[Unit, ...]]:
-    return {tuple(u.label for u in (*path, unit)): (*path, unit) for path, unit in treaty.walk_with_path()}
 
 
 def unused_suppressions(treaty: Treaty, findings: list[Finding]) -> list[Annotation]:

@@ -1,7 +1,7 @@
-"""Multi-keyword prefilter: which of many keywords occur in a text, in one pass.
+"""Multi-keyword prefilter: where many keywords occur in a text, in one pass.
 
 Uses the Aho-Corasick automaton from pyahocorasick (C) when installed; otherwise falls back to
-one substring test per keyword, which gives the same answer, only slower.
+str.find per keyword, which gives the same answer, only slower.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Iterable
 
 
 class KeywordIndex:
-    """Find which keywords (lower-case substrings) occur in lower-cased text."""
+    """Find where keywords (lower-case substrings) occur in lower-cased text."""
 
     def __init__(self, keywords: Iterable[str]) -> None:
         self.keywords = sorted(set(keywords))
@@ -21,7 +21,7 @@ class KeywordIndex:
             return
         automaton = ahocorasick.Automaton()
         for index, word in enumerate(self.keywords):
-            automaton.add_word(word, index)
+            automaton.add_word(word, (index, len(word)))
         if self.keywords:
             automaton.make_automaton()
             self._automaton = automaton
@@ -30,9 +30,21 @@ class KeywordIndex:
     def accelerated(self) -> bool:
         return self._automaton is not None
 
-    def found(self, lowered: str) -> set[str]:
-        """The keywords that occur in `lowered` (which the caller has lower-cased)."""
+    def positions(self, lowered: str) -> dict[str, list[int]]:
+        """Keyword -> start offsets of its occurrences in `lowered` (lower-cased by the caller)."""
+        found: dict[str, list[int]] = {}
         if self._automaton is not None:
             keywords = self.keywords
-            return {keywords[index] for _, index in self._automaton.iter(lowered)}
-        return {word for word in self.keywords if word in lowered}
+            for end, (index, length) in self._automaton.iter(lowered):
+                found.setdefault(keywords[index], []).append(end - length + 1)
+            return found
+        for word in self.keywords:
+            start = lowered.find(word)
+            while start >= 0:
+                found.setdefault(word, []).append(start)
+                start = lowered.find(word, start + 1)
+        return found
+
+    def found(self, lowered: str) -> set[str]:
+        """The keywords that occur in `lowered`."""
+        return set(self.positions(lowered))
