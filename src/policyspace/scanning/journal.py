@@ -67,6 +67,7 @@ class Journal:
         os.fsync(self._fd)
 
     def append(self, line: bytes) -> None:
+        """Append one or more whole lines (a batch costs one fsync)."""
         try:
             self._write(line)
         except OSError as exc:

@@ -216,8 +216,8 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
         raise PolicyspaceError(f"cannot create the output folder {outdir}: {exc.strerror or exc}") from None
     journal = Journal(journal_path, header, resume_from)
     try:
-        for line in journal_lines:
-            journal.append(line)
+        if journal_lines:  # cache hits: one write, one fsync
+            journal.append(b"".join(journal_lines))
 
         def on_outcome(outcome: Outcome) -> None:
             line = outcome.journal_line()
