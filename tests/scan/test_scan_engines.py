@@ -45,11 +45,12 @@ def test_a_worker_that_dies_or_hangs_costs_one_document(good_corpus: Path, tmp_p
     started = time.monotonic()
     summary = run_scan(_options([good_corpus], tmp_path / "out", jobs=2, timeout=2.0), analyser=_Misbehaving())
     assert time.monotonic() - started < 30
-    errors = {Path(r.file).name: r.error for r in summary.records if not r.ok}
+    assert summary.stats is not None
+    errors = {Path(e["file"]).name: e for e in summary.stats.errors}
     assert set(errors) == {"crash-me.treaty", "hang-me.treaty"}
-    assert errors["crash-me.treaty"].kind == "crash" and "exited with status 3" in errors["crash-me.treaty"].message
-    assert errors["hang-me.treaty"].kind == "timeout" and "2 s" in errors["hang-me.treaty"].message
-    assert summary.failed == 2 and len(summary.records) == len(SAMPLES) + 2
+    assert errors["crash-me.treaty"]["kind"] == "crash" and "exited with status 3" in errors["crash-me.treaty"]["message"]
+    assert errors["hang-me.treaty"]["kind"] == "timeout" and "2 s" in errors["hang-me.treaty"]["message"]
+    assert summary.failed == 2 and summary.stats.documents == len(SAMPLES) + 2
 
 
 def test_a_rule_change_re_evaluates_without_re_parsing(good_corpus: Path, tmp_path: Path, monkeypatch) -> None:

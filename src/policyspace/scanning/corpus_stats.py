@@ -4,7 +4,7 @@ report and the terminal summary; pure computation, no formatting."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -89,26 +89,37 @@ def _by_income(rows: list[dict[str, Any]]) -> list[Prevalence]:
     return [_prevalence(group, groups[group]) for group in ordered if groups.get(group)]
 
 
-def corpus_stats(tables: list[Table], top: int = 15) -> CorpusStats:
-    by_name = {t.name: t for t in tables}
-    rows = by_name["treaties"].rows
+class FindingTally:
+    """Counts counted findings per rule as the finding rows stream past (they are never kept)."""
+
+    def __init__(self) -> None:
+        self.hits: dict[str, RuleHits] = {}
+        self._files: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        for f in rows:
+            if not f["counted"]:
+                continue
+            hit = self.hits.get(f["rule_id"])
+            if hit is None:
+                hit = self.hits[f["rule_id"]] = RuleHits(rule_id=f["rule_id"], family=f["family"], title=f["title"],
+                                                         findings=0, treaties=0)
+            hit.findings += 1
+            self._files[f["rule_id"]].add(f["file"])
+
+    def rule_hits(self) -> list[RuleHits]:
+        for rule_id, hit in self.hits.items():
+            hit.treaties = len(self._files[rule_id])
+        return sorted(self.hits.values(), key=lambda h: (-h.findings, h.rule_id))
+
+
+def corpus_stats(treaties: Table, errors: Table, tally: FindingTally, top: int = 15) -> CorpusStats:
+    rows = treaties.rows
     ok = [r for r in rows if r["status"] == "ok"]
-    findings = [f for f in by_name["findings"].rows if f["counted"]]
     by_period, width = _periods(ok)
     scored = [r for r in ok if r.get("overall_score") is not None]
     most = [{key: row.get(key) for key in _RESTRICTIVE_KEYS}
             for row in sorted(scored, key=lambda r: (r["overall_score"], -r["findings"], r["file"]))[:top]]
-    hits: dict[str, RuleHits] = {}
-    treaties_per_rule: dict[str, set[str]] = defaultdict(set)
-    counts: Counter[str] = Counter()
-    for f in findings:
-        counts[f["rule_id"]] += 1
-        treaties_per_rule[f["rule_id"]].add(f["file"])
-        hits.setdefault(f["rule_id"], RuleHits(rule_id=f["rule_id"], family=f["family"], title=f["title"],
-                                               findings=0, treaties=0))
-    for rule_id, hit in hits.items():
-        hit.findings = counts[rule_id]
-        hit.treaties = len(treaties_per_rule[rule_id])
     means = {}
     for family in Family:
         column = f"{family_key(family)}_score"
@@ -117,11 +128,11 @@ def corpus_stats(tables: list[Table], top: int = 15) -> CorpusStats:
             means[family.value] = sum(values) / len(values)
     if scored:
         means["overall"] = sum(r["overall_score"] for r in scored) / len(scored)
+    hits = tally.rule_hits()
     return CorpusStats(
-        documents=len(rows), scanned=len(ok), failed=len(rows) - len(ok), findings=len(findings),
+        documents=len(rows), scanned=len(ok), failed=len(rows) - len(ok), findings=sum(h.findings for h in hits),
         overall=_prevalence("all treaties", ok), by_period=by_period, period_width=width,
         undated=sum(1 for r in ok if not r.get("year_signed")), by_income=_by_income(ok),
-        most_restrictive=most,
-        rule_hits=sorted(hits.values(), key=lambda h: (-h.findings, h.rule_id)),
-        errors=[{k: e[k] for k in ("file", "kind", "message")} for e in by_name["errors"].rows], mean_scores=means,
+        most_restrictive=most, rule_hits=hits,
+        errors=[{k: e[k] for k in ("file", "kind", "message")} for e in errors.rows], mean_scores=means,
     )

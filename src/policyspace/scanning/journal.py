@@ -21,8 +21,8 @@ def journal_header(tool: str, ruleset: str) -> dict[str, object]:
     return {"policyspace_scan_journal": JOURNAL_FORMAT, "tool": tool, "ruleset": ruleset}
 
 
-def read_journal(path: Path) -> tuple[dict[str, object] | None, list[bytes], int]:
-    """(header, record lines, length in bytes of the whole lines); (None, [], 0) if absent."""
+def read_journal(path: Path) -> tuple[dict[str, object] | None, list[tuple[int, bytes]], int]:
+    """(header, [(offset, record line)], length in bytes of the whole lines); (None, [], 0) if absent."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -30,16 +30,22 @@ def read_journal(path: Path) -> tuple[dict[str, object] | None, list[bytes], int
     except OSError as exc:
         raise PolicyspaceError(f"cannot read the scan journal {path}: {exc.strerror or exc}") from None
     end = data.rfind(b"\n") + 1  # anything after the last newline was cut short
-    lines = data[:end].splitlines()
-    if not lines:
+    first = data.find(b"\n") + 1
+    if first == 0:
         return None, [], 0
     try:
-        header = json.loads(lines[0])
+        header = json.loads(data[:first])
     except ValueError:
         header = None
     if not isinstance(header, dict) or header.get("policyspace_scan_journal") != JOURNAL_FORMAT:
         return None, [], 0
-    return header, lines[1:], end
+    lines = []
+    offset = first
+    while offset < end:
+        stop = data.index(b"\n", offset)
+        lines.append((offset, data[offset:stop]))
+        offset = stop + 1
+    return header, lines, end
 
 
 class Journal:
@@ -47,12 +53,14 @@ class Journal:
 
     def __init__(self, path: Path, header: dict[str, object], resume_from: int | None) -> None:
         self.path = path
+        self.size = 0  # bytes in the file: where the next line starts
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if resume_from:
                 self._fd = os.open(path, os.O_WRONLY)
                 os.ftruncate(self._fd, resume_from)  # drop a line cut short by a kill
                 os.lseek(self._fd, 0, os.SEEK_END)
+                self.size = resume_from
             else:
                 self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                 self._write(json.dumps(header, sort_keys=True).encode() + b"\n")
@@ -65,9 +73,11 @@ class Journal:
             written = os.write(self._fd, view)
             view = view[written:]
         os.fsync(self._fd)
+        self.size += len(line)
 
-    def append(self, line: bytes) -> None:
-        """Append one or more whole lines (a batch costs one fsync)."""
+    def append(self, line: bytes) -> int:
+        """Append one or more whole lines (a batch costs one fsync); returns where they start."""
+        start = self.size
         try:
             self._write(line)
         except OSError as exc:
@@ -75,6 +85,7 @@ class Journal:
                 f"cannot write the scan journal {self.path}: {exc.strerror or exc}; "
                 "the documents finished so far are kept: free space and run again with --resume"
             ) from None
+        return start
 
     def close(self) -> None:
         try:

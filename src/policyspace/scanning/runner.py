@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -55,7 +56,6 @@ class ScanSummary:
     up_to_date: bool = False  # OUTDIR already held the tables of exactly these inputs
     seconds: float = 0.0
     stats: CorpusStats | None = None
-    records: list[ScanRecord] = field(default_factory=list)  # empty when up to date
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -80,13 +80,13 @@ def _content_key(path: str, cache: ScanCache | None) -> tuple[str | None, int | 
     return sha, len(data)
 
 
-def _previous_records(lines: list[bytes]) -> dict[str, tuple[str | None, bool, bytes]]:
-    """file -> (sha256, ok, line) from a journal; the last line for a file wins."""
-    previous: dict[str, tuple[str | None, bool, bytes]] = {}
-    for line in lines:
+def _previous_records(lines: list[tuple[int, bytes]]) -> dict[str, tuple[str | None, bool, int, int]]:
+    """file -> (sha256, ok, offset, length) from a journal; the last line for a file wins."""
+    previous: dict[str, tuple[str | None, bool, int, int]] = {}
+    for offset, line in lines:
         try:
             head = json.loads(line)
-            previous[head["file"]] = (head.get("sha256"), head.get("analysis") is not None, line + b"\n")
+            previous[head["file"]] = (head.get("sha256"), head.get("analysis") is not None, offset, len(line))
         except (ValueError, KeyError, TypeError):
             continue  # a damaged line is simply scanned again
     return previous
@@ -140,7 +140,6 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
     from .cache import ScanCache, default_cache_dir, rules_fingerprint, tool_fingerprint
     from .corpus_stats import CorpusStats
     from .journal import Journal, journal_header, read_journal
-    from .records import ScanRecord
     from .table_writers import check_formats
     from .work import Outcome
 
@@ -178,7 +177,7 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
         return summary
 
     journal_path = outdir / JOURNAL_NAME
-    previous: dict[str, tuple[str | None, bool, bytes]] = {}
+    previous: dict[str, tuple[str | None, bool, int, int]] = {}
     resume_from: int | None = None
     if options.resume:
         old_header, lines, end = read_journal(journal_path)
@@ -191,21 +190,21 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
             previous = _previous_records(lines)
             resume_from = end
 
-    records: dict[str, ScanRecord] = {}
+    # Where each document's record sits in the journal: the tables are written from there at the
+    # end, one document at a time, so memory does not grow with the corpus.
+    index: dict[str, tuple[int, int]] = {}
     to_scan: list[tuple[int, str]] = []
-    journal_lines: list[bytes] = []
+    hits: list[tuple[str, bytes]] = []
     for path in paths:
         sha, size = keys[path]
         old = previous.get(path)
         if old is not None and old[1] and sha is not None and old[0] == sha:
-            records[path] = ScanRecord.model_validate_json(old[2])
+            index[path] = (old[2], old[3])
             summary.resumed += 1
             continue
         cached = cache.get_result(sha) if cache is not None and sha is not None else None
         if cached is not None:
-            line = Outcome(path, sha, size, analysis_json=cached).journal_line()
-            journal_lines.append(line)
-            records[path] = ScanRecord.model_validate_json(line)
+            hits.append((path, Outcome(path, sha, size, analysis_json=cached).journal_line()))
             summary.cached += 1
             continue
         to_scan.append((size or 0, path))
@@ -216,15 +215,17 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
         raise PolicyspaceError(f"cannot create the output folder {outdir}: {exc.strerror or exc}") from None
     journal = Journal(journal_path, header, resume_from)
     try:
-        if journal_lines:  # cache hits: one write, one fsync
-            journal.append(b"".join(journal_lines))
+        if hits:  # cache hits: one write, one fsync
+            offset = journal.append(b"".join(line for _, line in hits))
+            for path, line in hits:
+                index[path] = (offset, len(line) - 1)
+                offset += len(line)
 
         def on_outcome(outcome: Outcome) -> None:
             line = outcome.journal_line()
-            journal.append(line)
+            index[outcome.file] = (journal.append(line), len(line) - 1)
             if cache is not None and outcome.analysis_json is not None and outcome.sha256:
                 cache.put_result(outcome.sha256, outcome.analysis_json)
-            records[outcome.file] = ScanRecord.model_validate_json(line)
             summary.scanned += 1
             if progress is not None:
                 progress.advance(outcome)
@@ -238,10 +239,8 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
     finally:
         journal.close()
 
-    ordered = [records[path] for path in sorted(records)]
-    summary.records = ordered
-    summary.failed = sum(1 for r in ordered if not r.ok)
-    summary.stats, summary.written = write_outputs(ordered, outdir, options, header, inputs)
+    summary.stats, summary.written = write_outputs(journal_path, index, outdir, options, header, inputs)
+    summary.failed = summary.stats.failed
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -270,17 +269,42 @@ def _run_engine(options: ScanOptions, queue: list[str], on_outcome: Any, analyse
     LocalEngine(analyser, min(jobs, len(queue)), cache, options.timeout).run(queue, on_outcome)
 
 
-def write_outputs(records: list[ScanRecord], outdir: Path, options: ScanOptions, header: dict[str, object],
-                  inputs: str | None) -> tuple[CorpusStats, list[Path]]:
+def _records_in_file_order(journal_path: Path, index: dict[str, tuple[int, int]]) -> Iterator[ScanRecord]:
+    from .records import ScanRecord
+
+    try:
+        with open(journal_path, "rb") as journal:
+            for path in sorted(index):
+                offset, length = index[path]
+                journal.seek(offset)
+                yield ScanRecord.model_validate_json(journal.read(length))
+    except OSError as exc:
+        raise PolicyspaceError(f"cannot read the scan journal {journal_path}: {exc.strerror or exc}") from None
+
+
+def write_outputs(journal_path: Path, index: dict[str, tuple[int, int]], outdir: Path, options: ScanOptions,
+                  header: dict[str, object], inputs: str | None) -> tuple[CorpusStats, list[Path]]:
+    """Tables, report and manifest from the journal's records, streamed in file order."""
     from .. import __version__
     from ..output_files import write_atomically
-    from .corpus_stats import corpus_stats
-    from .table_writers import write_tables
-    from .tables import build_tables
+    from .corpus_stats import FindingTally, corpus_stats
+    from .table_writers import TableFiles, write_table
+    from .tables import FINDING_COLUMNS, TableBuilder
 
-    tables = build_tables(records)
-    written = write_tables(tables, outdir, options.formats)
-    stats = corpus_stats(tables)
+    builder, tally = TableBuilder(), FindingTally()
+    findings = TableFiles(outdir, "findings", FINDING_COLUMNS, options.formats)
+    try:
+        for record in _records_in_file_order(journal_path, index):
+            rows = builder.add(record)
+            findings.write(rows)
+            tally.add(rows)
+    except BaseException:
+        findings.abort()
+        raise
+    treaties, errors = builder.treaties(), builder.errors()
+    written = write_table(treaties, outdir, options.formats) + findings.commit()
+    written += write_table(errors, outdir, options.formats)
+    stats = corpus_stats(treaties, errors, tally)
     if options.report:
         from .corpus_report import render_corpus_report
 
@@ -292,8 +316,8 @@ def write_outputs(records: list[ScanRecord], outdir: Path, options: ScanOptions,
         "policyspace": __version__,
         "tool": header["tool"],
         "rules": header["ruleset"],
-        "documents": len(records),
-        "failed": sum(1 for r in records if not r.ok),
+        "documents": stats.documents,
+        "failed": stats.failed,
         "inputs": inputs,  # with "outputs", lets an unchanged re-scan skip rewriting the tables
         "outputs": {p.name: _file_digest(p) for p in sorted(written)},
         "summary": stats.model_dump(mode="json"),

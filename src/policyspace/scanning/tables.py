@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,17 +241,39 @@ class Table:
     rows: list[dict[str, Any]]
 
 
-def build_tables(records: Iterable[ScanRecord]) -> list[Table]:
-    """The three tables from the records (any order in, sorted out)."""
-    ordered = sorted(records, key=lambda r: r.file)
-    treaties = [treaty_row(r) for r in ordered]
-    flag_names = sorted({k[5:] for row in treaties for k in row if k.startswith("flag_")})
-    extracted_keys = sorted({k[10:] for row in treaties for k in row if k.startswith("extracted_")})
-    findings = [row for r in ordered for row in finding_rows(r)]
-    findings.sort(key=_finding_order)
-    errors = [error_row(r) for r in ordered if not r.ok]
-    return [
-        Table("treaties", treaty_columns(flag_names, extracted_keys), treaties),
-        Table("findings", FINDING_COLUMNS, findings),
-        Table("errors", ERROR_COLUMNS, errors),
-    ]
+def document_finding_rows(record: ScanRecord) -> list[dict[str, Any]]:
+    """One document's finding rows in table order (the table is sorted by file first, so a
+    document's rows can be written as soon as the document's turn comes)."""
+    return sorted(finding_rows(record), key=_finding_order)
+
+
+class TableBuilder:
+    """Collect the treaty and error rows (small) while the finding rows stream past.
+
+    Records must be added in file order. The treaty table's flag and extracted-value columns are
+    known only once every record is in, so its rows wait in memory; a finding row never does.
+    """
+
+    def __init__(self) -> None:
+        self.treaty_rows: list[dict[str, Any]] = []
+        self.error_rows: list[dict[str, Any]] = []
+        self._last_file: str | None = None
+
+    def add(self, record: ScanRecord) -> list[dict[str, Any]]:
+        """Take one record; return its finding rows, to be written now."""
+        if self._last_file is not None and record.file <= self._last_file:
+            raise ValueError(f"records out of order: {record.file} after {self._last_file}")
+        self._last_file = record.file
+        self.treaty_rows.append(treaty_row(record))
+        if not record.ok:
+            self.error_rows.append(error_row(record))
+        return document_finding_rows(record)
+
+    def treaties(self) -> Table:
+        rows = self.treaty_rows
+        flag_names = sorted({k[5:] for row in rows for k in row if k.startswith("flag_")})
+        extracted_keys = sorted({k[10:] for row in rows for k in row if k.startswith("extracted_")})
+        return Table("treaties", treaty_columns(flag_names, extracted_keys), rows)
+
+    def errors(self) -> Table:
+        return Table("errors", ERROR_COLUMNS, self.error_rows)
