@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .keyword_index import KeywordIndex
+from .literals import required_literals
 from .schema import CarveOutSpec, Condition, Rule, Window
 
 if TYPE_CHECKING:
@@ -27,9 +28,12 @@ _FLAGS = re.IGNORECASE
 # A sentence ends at . ! ? followed by a capital (or the end of the text); a clause ending in
 # ";" or ":" runs on into its sub-paragraphs, as it does in treaty drafting.
 _SENTENCE_END = re.compile(
-    r"[.!?](?=[\"'”’)\]]*(?:\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]|[ \t]*\n|\s*$))"
+    r"[.!?]"
+    # not after an abbreviation that takes a number: "No. 5", "Art. 3", "e.g. ..."
+    r"(?<!\b[Nn]o\.)(?<!\b[Aa]rt\.)(?<!\b[Aa]rts\.)(?<!\b[Pp]ara\.)(?<!\b[Pp]p\.)(?<!\b[Cc]f\.)"
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bU\.S\.)"
+    r"(?=[\"'”’)\]]*(?:\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]|[ \t]*\n|\s*$))"
 )
-_NUMBER_IN_SENTENCE = re.compile(r"\b(?:no|art|arts|para|paras|p|pp|cf|u\.s|e\.g|i\.e)$", re.IGNORECASE)
 #: A sentence that only defines a term: '"performance requirement" means ...'.
 DEFINITION_SENTENCE = re.compile(
     r"^\W{0,6}(?:\(?[a-z0-9]{1,4}[.)]\s*)?(?:for (?:the )?purposes? of [^,]{1,80},\s*|para (?:los )?efectos de [^,]{1,80},\s*)?"
@@ -49,7 +53,6 @@ CROSS_REFERENCE_SENTENCE = re.compile(
     r"(?:of\s+[^.;]{0,80}?\s+)?(?:shall\s+)?(?:also\s+)?(?:apply|applies|se aplicar[áa]n?|s'appliquen?t?)\b",
     re.IGNORECASE,
 )
-_LOOK_BACK = 3000  # how far back to look for the start of a sentence
 #: A cross-reference that goes on to qualify what it refers to is not a pure cross-reference.
 _QUALIFIED = re.compile(r"\b(?:except|provided|however|unless|but|salvo|excepto|sin embargo|sauf|toutefois)\b", re.I)
 _NUMBER_WORDS = {
@@ -91,12 +94,11 @@ class Piece:
 class ArticleText:
     """An article's text (its own and its paragraphs'), with the windows rules match in.
 
-    Sentences are found around the places that need them (keyword hits), not for the whole
-    article: splitting every article of a corpus into sentences would cost more than all rules.
+    Sentences are split lazily: articles no rule looks at are never split.
     """
 
-    __slots__ = ("text", "pieces", "_headings", "is_definitions", "_lowered", "_sentence_ends",
-                 "_sentence_starts", "_paragraphs", "_ignorable")
+    __slots__ = ("text", "pieces", "_headings", "is_definitions", "_lowered", "_sentences", "_paragraphs",
+                 "_ignorable")
 
     def __init__(self, text: str, pieces: list[Piece], headings: object, is_definitions: bool = False) -> None:
         self.text = text
@@ -104,8 +106,7 @@ class ArticleText:
         self._headings = headings  # a string, or a callable that builds it (most rules never ask)
         self.is_definitions = is_definitions
         self._lowered: str | None = None
-        self._sentence_ends: dict[int, int] = {}  # offset -> end of the sentence holding it
-        self._sentence_starts: dict[int, int] = {}
+        self._sentences: list[int] | None = None
         self._paragraphs: list[int] | None = None
         self._ignorable: dict[tuple[int, bool, bool], bool] = {}
 
@@ -127,46 +128,32 @@ class ArticleText:
         return self._lowered
 
     # ---- sentences
-    def _is_end(self, match: re.Match[str]) -> bool:
-        return not _NUMBER_IN_SENTENCE.search(self.text, max(0, match.start() - 5), match.start())
-
-    def _sentence_end(self, offset: int) -> int:
-        text = self.text
-        position = offset
-        while True:
-            match = _SENTENCE_END.search(text, position)
-            if match is None:
-                return len(text)
-            if self._is_end(match):
-                return match.end()
-            position = match.end()
-
-    def _sentence_start(self, offset: int) -> int:
-        low = max(0, offset - _LOOK_BACK)
-        start = low
-        for match in _SENTENCE_END.finditer(self.text, low, offset):
-            if self._is_end(match) and match.end() <= offset:
-                start = match.end()
-        return start
+    def _sentence_starts(self) -> list[int]:
+        """Where sentences start (computed once per article, only when a rule needs it)."""
+        starts = self._sentences
+        if starts is None:
+            text = self.text
+            starts = [0]
+            starts.extend(m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text))
+            self._sentences = starts
+        return starts
 
     def sentence_at(self, offset: int) -> Span:
-        start = self._sentence_starts.get(offset)
-        if start is None:
-            start = self._sentence_starts[offset] = self._sentence_start(offset)
-        end = self._sentence_ends.get(start)
-        if end is None:
-            end = self._sentence_ends[start] = self._sentence_end(max(start, offset))
-            if end <= offset:  # offset sits in trailing whitespace after a sentence end
-                end = self._sentence_end(offset + 1)
-        return start, max(end, offset + 1) if offset < len(self.text) else len(self.text)
+        starts = self._sentence_starts()
+        index = bisect_right(starts, offset) - 1
+        return starts[index], starts[index + 1] if index + 1 < len(starts) else len(self.text)
 
     def sentences_in(self, window: Span) -> list[Span]:
+        starts = self._sentence_starts()
         start, end = window
+        first = max(bisect_right(starts, start) - 1, 0)
         out = []
-        while start < end:
-            s, e = self.sentence_at(start)
-            out.append((max(s, window[0]), min(e, end)))
-            start = max(e, start + 1)
+        for index in range(first, len(starts)):
+            s = starts[index]
+            if s >= end:
+                break
+            e = starts[index + 1] if index + 1 < len(starts) else len(self.text)
+            out.append((max(s, start), min(e, end)))
         return out
 
     # ---- paragraphs
@@ -320,8 +307,17 @@ class _Pattern(_Node):
     def __init__(self, pattern: str, cache: dict[tuple[str, bool], re.Pattern[str]]) -> None:
         self.anchored = pattern.startswith("^")
         self.regex = compile_pattern(pattern[1:] if self.anchored else pattern, cache)
+        # substrings every match contains: most windows are rejected by these `in` tests
+        self.literals = required_literals(self.regex.pattern)
 
     def holds(self, text: str) -> list[Span] | None:
+        literals = self.literals
+        if literals is not None:
+            for literal in literals:
+                if literal in text:
+                    break
+            else:
+                return None
         key = (id(self), text)
         if key in _MEMO:
             return _MEMO[key]
