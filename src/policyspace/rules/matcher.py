@@ -382,7 +382,12 @@ class _Near(_Node):
         b = self.second.all_spans(text)
         for s1, e1 in a:
             for s2, e2 in b:
-                gap = text[e1:s2] if e1 <= s2 else text[e2:s1] if e2 <= s1 else ""
+                if e1 <= s2:
+                    gap = text[e1:s2]
+                elif e2 <= s1:
+                    gap = text[e2:s1]
+                else:
+                    continue  # overlapping matches ("claim" inside "claimant") are not two terms
                 if len(gap.split()) <= self.words:
                     return [(s1, e1), (s2, e2)]
         return None
