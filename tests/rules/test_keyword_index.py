@@ -1,0 +1,51 @@
+"""The keyword prefilter gives the same answer with and without the Aho-Corasick accelerator."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from policyspace.rules.keyword_index import KeywordIndex
+from policyspace.rules.literals import required_literals
+from policyspace.rules.matcher import flexible_spaces, lower_pattern
+
+TEXT = "each party consents to arbitration; the investor may submit a claim to arbitration (icsid)."
+WORDS = ["arbitra", "investor", "icsid", "consent", "export"]
+
+
+def test_positions_are_found():
+    found = KeywordIndex(WORDS).positions(TEXT)
+    assert found["arbitra"] == [TEXT.index("arbitra"), TEXT.rindex("arbitra")]
+    assert "export" not in found
+
+
+def test_fallback_without_pyahocorasick_agrees(monkeypatch):
+    accelerated = KeywordIndex(WORDS)
+    monkeypatch.setitem(sys.modules, "ahocorasick", None)  # import now fails
+    fallback = KeywordIndex(WORDS)
+    assert not fallback.accelerated
+    assert fallback.positions(TEXT) == accelerated.positions(TEXT)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "should_match"),
+    [
+        ("investment agreement", "an investment\n      agreement", True),
+        ("(?:the )?umbrella", "umbrella", True),
+        ("[^ ]+x", "abx", True),
+    ],
+)
+def test_a_space_in_a_pattern_matches_any_line_break(pattern, text, should_match):
+    import re
+
+    assert bool(re.search(flexible_spaces(pattern), text)) is should_match
+
+
+def test_lower_pattern_keeps_escapes():
+    assert lower_pattern(r"\bICSID\S+\W") == r"\bicsid\S+\W"
+
+
+def test_required_literals_reject_windows_cheaply():
+    assert set(required_literals(r"\bshall\s+not\s+(?:restrict|limit)\b") or []) == {"restrict", "limit"}
+    assert required_literals(r"\w+") is None  # nothing literal to require
