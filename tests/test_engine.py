@@ -157,7 +157,7 @@ def test_policy_space_model_has_nothing_but_safeguards():
 
 
 def test_check_text_output(run_cli):
-    status, out, err = run_cli("check", str(REPO / "corpus" / "model-bit.treaty"))
+    status, out, _err = run_cli("check", str(REPO / "corpus" / "model-bit.treaty"))
     assert status == 0
     line = next(l for l in out.splitlines() if " STAB001 " in l)
     assert line.startswith(str(REPO / "corpus" / "model-bit.treaty") + ":")

@@ -122,7 +122,7 @@ def test_keyword_must_be_one_word(tmp_path):
 
 def test_cli_reports_a_broken_extra_folder_with_exit_2(tmp_path, run_cli):
     folder = write(tmp_path, GOOD_RULE.replace("pattern = 'arbitration'", "pattern = '(('"))
-    status, out, err = run_cli("check", "--rules", str(folder), "corpus/model-bit.treaty")
+    status, _out, err = run_cli("check", "--rules", str(folder), "corpus/model-bit.treaty")
     assert status == 2
     assert re.search(r"custom\.toml: error: rule TEST001, field match\.pattern", err)
     assert "Traceback" not in err

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..findings import CarveOut, Finding, Highlight, Scope, Severity
-from ..model import Annotation, AnnotationKind, Family, Treaty, Unit, UnitKind
+from ..model import Annotation, AnnotationKind, Treaty, Unit, UnitKind
 from .loader import Ruleset, load_ruleset
 from .matcher import DEFINITION_HEADING, ArticleText, Piece, RuleMatch
-from .schema import Rule
 
 _EXCERPT_LIMIT = 600
 # Enum members looked up once: attribute access on an Enum class is slow in hot loops.
@@ -58,7 +57,7 @@ def heading_line(path: tuple[Unit, ...], unit: Unit) -> str:
 
 def article_text(path: tuple[Unit, ...], article: Unit) -> ArticleText:
     """Join the article's own text and its paragraphs' into one text, remembering each piece."""
-    headings = lambda: heading_line(path, article)  # noqa: E731 - built only if a rule asks
+    headings = lambda: heading_line(path, article)
     definitions = bool(article.title and DEFINITION_HEADING.search(article.title))
     if not article.children:  # the common case in ToTA: one block of text per article
         text = article.text

@@ -6,7 +6,7 @@ str.find per keyword, which gives the same answer, only slower.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class KeywordIndex:

@@ -18,8 +18,7 @@ _MAX_LITERALS = 32  # beyond this many alternatives the pre-check costs as much 
 _MIN_LENGTH = 3  # shorter literals reject too little to pay for the test
 #: Words in nearly every treaty sentence: requiring one of them rejects almost nothing.
 _COMMON = frozenset(
-    "shall the and not any may this that such with from under other party parties article "
-    "agreement measure measures las los del que por una para sus este esta les des une".split()
+    ["shall", "the", "and", "not", "any", "may", "this", "that", "such", "with", "from", "under", "other", "party", "parties", "article", "agreement", "measure", "measures", "las", "los", "del", "que", "por", "una", "para", "sus", "este", "esta", "les", "des", "une"]
 )
 
 

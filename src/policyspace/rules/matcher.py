@@ -54,7 +54,7 @@ CROSS_REFERENCE_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 #: A cross-reference that goes on to qualify what it refers to is not a pure cross-reference.
-_QUALIFIED = re.compile(r"\b(?:except|provided|however|unless|but|salvo|excepto|sin embargo|sauf|toutefois)\b", re.I)
+_QUALIFIED = re.compile(r"\b(?:except|provided|however|unless|but|salvo|excepto|sin embargo|sauf|toutefois)\b", re.IGNORECASE)
 _NUMBER_WORDS = {
     word: str(value)
     for value, words in {
@@ -97,8 +97,16 @@ class ArticleText:
     Sentences are split lazily: articles no rule looks at are never split.
     """
 
-    __slots__ = ("text", "pieces", "_headings", "is_definitions", "_lowered", "_sentences", "_paragraphs",
-                 "_ignorable")
+    __slots__ = (
+        "_headings",
+        "_ignorable",
+        "_lowered",
+        "_paragraphs",
+        "_sentences",
+        "is_definitions",
+        "pieces",
+        "text",
+    )
 
     def __init__(self, text: str, pieces: list[Piece], headings: object, is_definitions: bool = False) -> None:
         self.text = text
