@@ -144,3 +144,48 @@ def test_csv_neutralises_spreadsheet_formulas(run_cli, tmp_path: Path) -> None:
     assert read_csv(out / "treaties.csv")[0]["title"] == "'=HYPERLINK(\"http://x\")"
     row = json.loads((out / "treaties.jsonl").read_text().splitlines()[0])
     assert row["title"] == "=HYPERLINK(\"http://x\")"  # JSON Lines keeps the text as it is
+
+
+def test_two_scans_into_one_folder_are_refused(run_cli, good_corpus: Path, tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / "scan-journal.jsonl", "wb") as held:  # as a running scan holds it
+        held.write(b"theirs\n")
+        held.flush()
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        status, _, stderr = run_cli("scan", str(good_corpus), "-o", str(out), "--no-cache")
+    assert status == 2 and "another policyspace scan is writing into" in stderr
+    assert (out / "scan-journal.jsonl").read_bytes() == b"theirs\n"  # left untouched
+
+
+def _stderr_on_a_terminal(args: list[str]) -> str:
+    """Run policyspace with stderr on a pseudo-terminal; return what it drew there."""
+    import os
+    import subprocess
+    import sys
+
+    leader, follower = os.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "policyspace", *args], stdout=subprocess.DEVNULL,
+                               stderr=follower, env={**os.environ, "COLUMNS": "120", "TERM": "xterm"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet(good_corpus: Path, tmp_path: Path) -> None:
+    drawn = _stderr_on_a_terminal(["scan", str(good_corpus), "-o", str(tmp_path / "a"), "--no-cache"])
+    assert "docs/s" in drawn and "ETA" in drawn
+    quiet = _stderr_on_a_terminal(["scan", str(good_corpus), "-o", str(tmp_path / "b"), "--no-cache", "--quiet"])
+    assert "docs/s" not in quiet and "ETA" not in quiet

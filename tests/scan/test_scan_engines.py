@@ -150,3 +150,13 @@ def test_dask_scheduler_that_cannot_be_reached_is_a_clear_error(run_cli, good_co
     status, _, stderr = run_cli("scan", str(good_corpus), "-o", str(tmp_path / "out"), "--engine", "dask",
                                 "--scheduler", "tcp://127.0.0.1:9", "--no-cache")
     assert status == 2 and "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in stderr
+
+
+def test_dask_without_a_scheduler_starts_and_stops_its_own_cluster(run_cli, good_corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="Dask tests need the extra: pip install 'policyspace[dask]'")
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    assert run_cli("scan", str(good_corpus), "-o", str(local), "-q", "--no-cache")[0] == 0
+    status, _, stderr = run_cli("scan", str(good_corpus), "-o", str(remote), "-q", "--no-cache",
+                                "--engine", "dask", "--jobs", "1")
+    assert status == 0, stderr
+    assert table_bytes(local) == table_bytes(remote)

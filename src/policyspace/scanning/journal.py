@@ -8,6 +8,7 @@ short by a kill is dropped, and the file truncated to the last whole line before
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -56,15 +57,26 @@ class Journal:
         self.size = 0  # bytes in the file: where the next line starts
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            if resume_from:
-                self._fd = os.open(path, os.O_WRONLY)
-                os.ftruncate(self._fd, resume_from)  # drop a line cut short by a kill
-                os.lseek(self._fd, 0, os.SEEK_END)
-                self.size = resume_from
-            else:
-                self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise PolicyspaceError(f"cannot write the scan journal {path}: {exc.strerror or exc}") from None
+        try:  # two scans writing into one OUTDIR would interleave their journals: lock before truncating
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._fd)
+            raise PolicyspaceError(
+                f"another policyspace scan is writing into {path.parent}; wait for it or choose another -o folder"
+            ) from None
+        except OSError:
+            pass  # a filesystem without locks: carry on
+        try:
+            os.ftruncate(self._fd, resume_from or 0)  # resuming: drop a line cut short by a kill
+            os.lseek(self._fd, 0, os.SEEK_END)
+            self.size = resume_from or 0
+            if not resume_from:
                 self._write(json.dumps(header, sort_keys=True).encode() + b"\n")
         except OSError as exc:
+            os.close(self._fd)
             raise PolicyspaceError(f"cannot write the scan journal {path}: {exc.strerror or exc}") from None
 
     def _write(self, line: bytes) -> None:

@@ -62,22 +62,20 @@ class ScanSummary:
 
 def _content_key(path: str, cache: ScanCache | None) -> tuple[str | None, int | None]:
     """(sha256, size), without reading the file when the stat index knows it; (None, None) if unreadable."""
-    from .cache import file_sha256
-
     try:
         st = os.stat(path)
         if cache is not None:
             known = cache.known_sha256(path, st)
             if known:
                 return known, st.st_size
-        with open(path, "rb") as handle:
-            data = handle.read()
+        with open(path, "rb") as handle:  # hashed in chunks: a 100 MB file never sits in memory here
+            sha = hashlib.file_digest(handle, "sha256").hexdigest()
+            size = handle.tell()
     except OSError:
         return None, None  # the worker reports why, as the document's error
-    sha = file_sha256(data)
     if cache is not None:
         cache.remember_sha256(path, st, sha)
-    return sha, len(data)
+    return sha, size
 
 
 def _previous_records(lines: list[tuple[int, bytes]]) -> dict[str, tuple[str | None, bool, int, int]]:
