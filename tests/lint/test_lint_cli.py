@@ -82,7 +82,7 @@ def test_fail_on_threshold_decides_the_exit_status(run_cli, tmp_path: Path) -> N
 def test_exit_zero_reports_but_does_not_fail(run_cli, tmp_path: Path) -> None:
     path = draft(tmp_path, EXPORT_DUTY)
     code, out, _ = run_cli("lint", "--exit-zero", str(path))
-    assert (code, ids(out)) == (0, ["EXP001"])
+    assert (code, ids(out)) == (0, ["EXP001", "EXP101"])  # EXP101: the ban has no shortage exception
     assert run_cli("lint", "--exit-zero", str(tmp_path / "missing.treaty"))[0] == 2
 
 
@@ -97,7 +97,7 @@ def test_unreadable_file_exits_2_but_the_other_files_are_still_linted(run_cli, t
     code, out, err = run_cli("lint", str(tmp_path / "missing.treaty"), str(good))
     assert code == 2
     assert "missing.treaty: error: no such file" in err
-    assert ids(out) == ["EXP001"]
+    assert ids(out) == ["EXP001", "EXP101"]
     assert "Traceback" not in err
 
 
@@ -111,13 +111,13 @@ def test_usage_error_exits_2(run_cli, tmp_path: Path) -> None:
 
 def test_suppression_with_reason_silences_exactly_its_finding(run_cli, tmp_path: Path) -> None:
     before = run_cli("lint", str(draft(tmp_path, EXPORT_DUTY, MINERAL_DUTY, RATCHET)))[1]
-    assert ids(before) == ["EXP001", "EXP001", "STAB002"]
+    assert ids(before) == ["EXP001", "EXP101", "EXP001", "STAB002"]
 
     suppressed_article = "@suppress EXP001: copper duty ban accepted in round 4 for market access\n" + MINERAL_DUTY
     path = draft(tmp_path, EXPORT_DUTY, suppressed_article, RATCHET, name="suppressed.treaty")
     code, out, err = run_cli("lint", str(path))
     rows = lines(out)
-    assert [(r["id"], r["line"]) for r in rows] == [("EXP001", "6"), ("STAB002", "13")]  # Article 2's is gone
+    assert [(r["id"], r["line"]) for r in rows] == [("EXP001", "6"), ("EXP101", "6"), ("STAB002", "13")]  # Article 2's is gone
     assert code == 1  # Article 1's EXP001 is still high
     assert "1 suppressed" in err
 
@@ -193,12 +193,12 @@ def test_command_line_overrides_the_config(run_cli, tmp_path: Path) -> None:
     assert (run_cli("lint", str(path))[0], ids(run_cli("lint", str(path))[1])) == (1, ["STAB002"])
     assert run_cli("lint", "--fail-on", "high", str(path))[0] == 0
     assert ids(run_cli("lint", "--select", "EXP001", str(path))[1]) == ["EXP001"]
-    assert ids(run_cli("lint", "--isolated", str(path))[1]) == ["EXP001", "STAB002"]
+    assert ids(run_cli("lint", "--isolated", str(path))[1]) == ["EXP001", "EXP101", "STAB002"]
 
 
 def test_severity_flag_overrides_one_rule(run_cli, tmp_path: Path) -> None:
     path = draft(tmp_path, EXPORT_DUTY, RATCHET)
-    code, out, _ = run_cli("lint", "--severity", "EXP001=low", str(path))
+    code, out, _ = run_cli("lint", "--severity", "EXP001=low", "--ignore", "EXP101", str(path))
     assert code == 0
     assert [(r["id"], r["grade"]) for r in lines(out)] == [("EXP001", "low"), ("STAB002", "medium")]
 
@@ -236,13 +236,13 @@ def test_json_output_is_the_lint_result_with_a_summary(run_cli, tmp_path: Path) 
     code, out, _ = run_cli("lint", "--format", "json", str(path))
     data = json.loads(out)
     [file] = data["files"]
-    assert [f["rule_id"] for f in file["findings"]] == ["EXP001", "STAB002"]
+    assert [f["rule_id"] for f in file["findings"]] == ["EXP001", "EXP101", "STAB002"]
     assert all(not f["suppressed"] for f in file["findings"])
     assert file["findings"][0]["start_line"] == 10
     assert data["summary"]["suppressed"] == 1
     assert data["summary"]["exit_status"] == code == 1
     shown = json.loads(run_cli("lint", "--format", "json", "--show-suppressed", str(path))[1])
-    assert [f["suppressed"] for f in shown["files"][0]["findings"]] == [True, False, False]
+    assert [f["suppressed"] for f in shown["files"][0]["findings"]] == [True, False, False, False]
 
 
 def test_github_annotations(run_cli, tmp_path: Path) -> None:
@@ -250,7 +250,8 @@ def test_github_annotations(run_cli, tmp_path: Path) -> None:
     out = run_cli("lint", "--format", "github", str(path))[1].splitlines()
     assert out[0].startswith(f"::error file={path},line=6,col=4,")
     assert "title=EXP001 [high]::" in out[0]
-    assert out[1].startswith("::warning ") and "title=STAB002 [medium]::" in out[1]
+    assert "title=EXP101 [high]::" in out[1]  # treaty-level: the ban has no shortage exception
+    assert out[2].startswith("::warning ") and "title=STAB002 [medium]::" in out[2]
 
 
 def test_sarif_output_validates_and_marks_suppressions(run_cli, tmp_path: Path, sarif_schema_path: Path) -> None:
@@ -265,7 +266,7 @@ def test_sarif_output_validates_and_marks_suppressions(run_cli, tmp_path: Path, 
                for r in run["results"]]
     a, b = first.as_uri(), second.as_uri()  # absolute paths become file:// URIs
     assert sorted(results) == sorted([
-        ("EXP001", a, True), ("STAB002", a, False), ("EXP001", b, False), ("SUP001", b, False),
+        ("EXP001", a, True), ("STAB002", a, False), ("EXP001", b, False), ("EXP101", b, False), ("SUP001", b, False),
     ])
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert all(rule_ids[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
@@ -277,7 +278,7 @@ def test_output_file_is_written(run_cli, tmp_path: Path) -> None:
     target = tmp_path / "out" / "lint.json"
     code, out, _ = run_cli("lint", "--format", "json", "-o", str(target), str(path))
     assert (code, out) == (1, "")
-    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["findings"] == 1
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["findings"] == 2  # EXP001 + EXP101
 
 
 HOUSE_RULE = """
