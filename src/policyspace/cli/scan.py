@@ -115,9 +115,13 @@ def _sigterm_as_interrupt() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console  # only when something is printed: --quiet runs skip rich
 
+    return Console(stderr=stderr, highlight=False)
+
+
+def run(args: argparse.Namespace) -> int:
     from ..errors import EXIT_FINDINGS, EXIT_OK, PolicyspaceError
     from ..scanning import ScanOptions, run_scan
 
@@ -132,31 +136,31 @@ def run(args: argparse.Namespace) -> int:
     )
     progress = _RichProgress() if sys.stderr.isatty() and not args.quiet else None
     _sigterm_as_interrupt()
-    err = Console(stderr=True, highlight=False)
     try:
         summary = run_scan(options, progress)
     except KeyboardInterrupt:
         if progress is not None:
             progress.stop()  # before printing, so the message is not drawn over
-        err.print(f"policyspace: scan interrupted; {_journal_count(args.output)} finished documents are "
+        _console(stderr=True).print(f"policyspace: scan interrupted; {_journal_count(args.output)} finished documents are "
                   f"kept in {args.output}. Run the same command with --resume to finish.", markup=False)
         return 130
     finally:
         if progress is not None:
             progress.stop()
     for note in summary.notes:
-        err.print(f"note: {note}", markup=False)
-    stats = summary.stats
+        _console(stderr=True).print(f"note: {note}", markup=False)
+    stats = summary.corpus_stats() if not args.quiet or summary.failed else None
     if not args.quiet and stats is not None:
         from ..scanning.corpus_report import print_terminal_summary
 
-        out = Console(highlight=False)
+        out = _console()
         print_terminal_summary(stats, out)
         how = ("unchanged since the last scan: tables kept" if summary.up_to_date else
                f"{summary.scanned} scanned, {summary.cached} from the cache, {summary.resumed} resumed")
         out.print(f"{summary.total} documents ({how}), {summary.failed} failed, in {summary.seconds:.2f} s. "
                   f"Tables and report in {args.output}/", markup=False)
     if summary.failed and stats is not None:
+        err = _console(stderr=True)
         for error in stats.errors:
             err.print(f"{error['message']}  [{error['kind']}]", markup=False)
         err.print(f"{summary.failed} of {summary.total} documents could not be scanned "

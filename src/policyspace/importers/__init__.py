@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..decoding import decode_bytes
 from ..errors import InputError
 from ..garbage_collection import paused
-from ..model import Treaty
+
+if TYPE_CHECKING:  # annotations only: finding files (scan, discovery) needs no pydantic import
+    from ..model import Treaty
 
 TREATY_EXTENSION = ".treaty"
 #: Largest document read, in MB. A document's model takes about 18x its size in memory, so this

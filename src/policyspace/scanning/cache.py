@@ -22,14 +22,19 @@ import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..model import Treaty
 from ..resources import grammar_path
+
+if TYPE_CHECKING:
+    from ..model import Treaty
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: The modules whose code decides how a file becomes a Treaty (the parsed-document cache key).
 _RACY_NS = 2_000_000_000
+#: Version of document_codec's encoding (kept here so computing cache keys imports no model).
+DOCUMENT_CODEC_VERSION = 1
 _PARSER_SOURCES = ("model.py", "structure.py", "treaty_parser.py", "decoding.py", "importers")
 
 
@@ -52,13 +57,11 @@ def _hash_sources(paths: list[Path]) -> str:
 @lru_cache(maxsize=1)
 def parser_fingerprint() -> str:
     """Changes whenever the code or grammar that parses documents changes."""
-    from .document_codec import CODEC_VERSION
-
     paths = [grammar_path()]
     for name in _PARSER_SOURCES:
         target = _PACKAGE_DIR / name
         paths.extend(sorted(target.rglob("*.py")) if target.is_dir() else [target])
-    return f"c{CODEC_VERSION}-{_hash_sources(paths)}"
+    return f"c{DOCUMENT_CODEC_VERSION}-{_hash_sources(paths)}"
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +108,6 @@ class ScanCache:
     def __init__(self, root: Path, rules: str) -> None:
         self.root = root
         self.results_dir = root / "results" / f"{tool_fingerprint()}-{rules}"
-        self.documents_dir = root / "documents" / parser_fingerprint()
         self._stat_index_path = root / "stat-index.json"
         self._stat_index: dict[str, list[int | str]] | None = None
         self._stat_index_dirty = False
@@ -128,6 +130,10 @@ class ScanCache:
             pass
 
     # ---- parsed documents
+    @property
+    def documents_dir(self) -> Path:
+        return self.root / "documents" / parser_fingerprint()
+
     def _document_path(self, sha256: str) -> Path:
         return self.documents_dir / sha256[:2] / f"{sha256}.bin"
 

@@ -14,9 +14,10 @@ import zlib
 from typing import Any
 
 from ..model import Annotation, SourceInfo, Span, Treaty, TreatyMeta, Unit, UnitKind
+from .cache import DOCUMENT_CODEC_VERSION
 
-#: Bump when the encoding changes; part of the document-cache key.
-CODEC_VERSION = 1
+#: Bump (in cache.py) when the encoding changes; part of the document-cache key.
+CODEC_VERSION = DOCUMENT_CODEC_VERSION
 _UNIT_FIELDS = ("kind", "number", "title", "text", "span", "text_span", "annotations", "children")
 _TREATY_FIELDS = ("meta", "units", "annotations", "source")
 SUPPORTED = tuple(Unit.model_fields) == _UNIT_FIELDS and tuple(Treaty.model_fields) == _TREATY_FIELDS

@@ -55,7 +55,16 @@ class ScanSummary:
     failed: int = 0
     up_to_date: bool = False  # OUTDIR already held the tables of exactly these inputs
     seconds: float = 0.0
-    stats: CorpusStats | None = None
+    stats: CorpusStats | None = None  # None when up to date: see `corpus_stats()`
+    stored_stats: dict[str, Any] | None = None  # the summary kept in scan.json, when up to date
+
+    def corpus_stats(self) -> CorpusStats | None:
+        """The corpus summary (validated from scan.json only when asked: `--quiet` never asks)."""
+        if self.stats is None and self.stored_stats is not None:
+            from .corpus_stats import CorpusStats
+
+            self.stats = CorpusStats.model_validate(self.stored_stats)
+        return self.stats
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -136,10 +145,8 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
     """
     from ..discovery import iter_document_paths
     from .cache import ScanCache, default_cache_dir, rules_fingerprint, tool_fingerprint
-    from .corpus_stats import CorpusStats
     from .journal import Journal, journal_header, read_journal
     from .table_writers import check_formats
-    from .work import Outcome
 
     started = time.perf_counter()
     check_formats(options.formats)
@@ -165,14 +172,16 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
 
     inputs = _inputs_fingerprint(keys, header, options)
     manifest = _up_to_date(outdir, inputs) if cache is not None else None
-    if manifest is not None and isinstance(manifest.get("summary"), dict):
+    if manifest is not None and isinstance(manifest.get("summary"), dict) and isinstance(manifest.get("failed"), int):
         summary.up_to_date = True
-        summary.stats = CorpusStats.model_validate(manifest["summary"])
+        summary.stored_stats = manifest["summary"]
         summary.cached = len(paths)
-        summary.failed = summary.stats.failed
+        summary.failed = manifest["failed"]
         summary.written = [outdir / name for name in sorted(manifest["outputs"])]
         summary.seconds = time.perf_counter() - started
         return summary
+
+    from .work import Outcome
 
     journal_path = outdir / JOURNAL_NAME
     previous: dict[str, tuple[str | None, bool, int, int]] = {}

@@ -16,10 +16,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PolicyspaceError
-from .tables import Column, Table
+
+if TYPE_CHECKING:
+    from .tables import Column, Table
 
 FORMATS = ("csv", "parquet", "jsonl")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
