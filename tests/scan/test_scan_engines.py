@@ -160,3 +160,53 @@ def test_dask_without_a_scheduler_starts_and_stops_its_own_cluster(run_cli, good
                                 "--engine", "dask", "--jobs", "1")
     assert status == 0, stderr
     assert table_bytes(local) == table_bytes(remote)
+
+
+def test_disk_full_stops_with_a_clear_message_and_resume_completes(
+    run_cli, good_corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import errno
+
+    from policyspace.scanning.journal import Journal
+
+    whole, full = tmp_path / "whole", tmp_path / "full"
+    assert run_cli("scan", str(good_corpus), "-o", str(whole), "-q", "--no-cache")[0] == 0
+    real_write = Journal._write
+    written = []
+
+    def fills_up(self: Journal, line: bytes) -> None:
+        if len(written) >= 4:  # the header and three documents fit; then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(line)
+        real_write(self, line)
+
+    monkeypatch.setattr(Journal, "_write", fills_up)
+    status, _, stderr = run_cli("scan", str(good_corpus), "-o", str(full), "-q", "--no-cache", "--jobs", "1")
+    assert status == 2
+    assert "No space left on device" in stderr and "--resume" in stderr and "Traceback" not in stderr
+    assert not (full / "treaties.csv").exists()
+    monkeypatch.setattr(Journal, "_write", real_write)
+    status, _, _ = run_cli("scan", str(good_corpus), "-o", str(full), "-q", "--no-cache", "--resume")
+    assert status == 0
+    assert table_bytes(full) == table_bytes(whole)
+
+
+class _DeletesAnother(_Misbehaving):
+    """Deletes a document the scan has found but not read yet: files vanish during long scans."""
+
+    def __init__(self, victim: Path) -> None:
+        super().__init__("deletes-another")
+        self.victim = victim
+
+    def analyse(self, treaty):  # type: ignore[no-untyped-def]
+        self.victim.unlink(missing_ok=True)
+        return super().analyse(treaty)
+
+
+def test_a_file_deleted_during_the_scan_is_an_error_row(good_corpus: Path, tmp_path: Path) -> None:
+    victim = min(good_corpus.rglob("*.treaty"), key=lambda p: p.stat().st_size)  # smallest: read last
+    summary = run_scan(_options([good_corpus], tmp_path / "out", jobs=1, use_cache=False),
+                       analyser=_DeletesAnother(victim))
+    assert summary.stats is not None
+    assert [(e["file"], e["kind"]) for e in summary.stats.errors] == [(str(victim), "input")]
+    assert "disappeared" in summary.stats.errors[0]["message"]
