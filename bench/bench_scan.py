@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,12 @@ def _tree_rss_kb(root: int) -> int:
         total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
     return total
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of every finished child process (and their own children) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
@@ -178,14 +185,17 @@ def main() -> int:
         work = Path(tmp)
         env = dict(os.environ, POLICYSPACE_CACHE_DIR=str(work / "cache"))
         out = work / "out"
+        cpu0 = cpu_seconds()
         cold, cold_rss, _ = timed([*scan, str(tota), "-o", str(out), "-q", *jobs], env)
+        cold_cpu = cpu_seconds() - cpu0
         cached, cached_rss, _ = timed([*scan, str(tota), "-o", str(out), "-q", *jobs], env)
         fresh, fresh_rss, _ = timed([*scan, str(tota), "-o", str(work / "out2"), "-q", *jobs], env)
         with open(out / "findings.csv", encoding="utf-8") as handle:
             findings = sum(1 for _ in handle) - 1
-        figures.update(cold_s=cold, cold_peak_rss_mb=cold_rss / 1024, cached_s=cached, cached_peak_rss_mb=cached_rss / 1024,
+        figures.update(cold_s=cold, cold_cpu_s=cold_cpu, cold_peak_rss_mb=cold_rss / 1024, cached_s=cached, cached_peak_rss_mb=cached_rss / 1024,
                        cached_fresh_outdir_s=fresh, findings=findings)
-        print(f"cold scan:                 {cold:7.2f} s   peak RSS {cold_rss / 1024:6.0f} MB  ({findings} findings)")
+        print(f"cold scan:                 {cold:7.2f} s   peak RSS {cold_rss / 1024:6.0f} MB  ({findings} findings; "
+              f"{cold_cpu:.1f} s CPU in all processes)")
         print(f"cached re-scan (same out): {cached:7.2f} s   peak RSS {cached_rss / 1024:6.0f} MB")
         print(f"cached re-scan (new out):  {fresh:7.2f} s   peak RSS {fresh_rss / 1024:6.0f} MB")
 
@@ -208,14 +218,22 @@ def main() -> int:
                         os.link(path, target)
                     else:
                         shutil.copyfile(path, target)
-            base, _, _ = timed([*scan, str(tota), "-o", str(work / "base"), "-q", "--no-cache",
-                                       "--no-report", *jobs], env)
+            # Other work on a shared machine drifts: time 1x before and after 10x and use the mean,
+            # and compare CPU seconds too (less sensitive to another process taking a core).
+            one = [*scan, str(tota), "-q", "--no-cache", "--no-report", *jobs]
+            cpu0 = cpu_seconds()
+            before, _, _ = timed([*one, "-o", str(work / "base1")], env)
+            cpu1 = cpu_seconds()
             big, big_rss, _ = timed([*scan, str(replicated), "-o", str(work / "big"), "-q", "--no-cache",
                                      "--no-report", *jobs], env)
-            figures.update(scale=args.scale, scale_base_s=base, scale_big_s=big, scale_ratio=big / base,
-                           scale_peak_rss_mb=big_rss / 1024)
-            print(f"{args.scale}x corpus (--no-cache):     {big:7.2f} s   vs 1x {base:.2f} s: {big / base:.2f}x  "
-                  f"peak RSS {big_rss / 1024:.0f} MB")
+            cpu2 = cpu_seconds()
+            after, _, _ = timed([*one, "-o", str(work / "base2")], env)
+            cpu3 = cpu_seconds()
+            base, base_cpu, big_cpu = (before + after) / 2, ((cpu1 - cpu0) + (cpu3 - cpu2)) / 2, cpu2 - cpu1
+            figures.update(scale=args.scale, scale_base_s=[before, after], scale_big_s=big, scale_ratio=big / base,
+                           scale_cpu_ratio=big_cpu / base_cpu, scale_peak_rss_mb=big_rss / 1024)
+            print(f"{args.scale}x corpus (--no-cache):     {big:7.2f} s   vs 1x {before:.2f} s / {after:.2f} s: "
+                  f"{big / base:.2f}x wall, {big_cpu / base_cpu:.2f}x CPU; peak RSS {big_rss / 1024:.0f} MB")
 
     if not args.no_stages:
         stages = stage_breakdown(files)

@@ -156,7 +156,9 @@ def run_scan(options: ScanOptions, progress: Progress | None = None, analyser: A
         raise PolicyspaceError("--scheduler needs --engine dask")
     paths = iter_document_paths(options.paths)
     if not paths:
-        raise InputError("no documents found (policyspace reads .treaty, .txt, .text and .xml files)",
+        from ..importers import supported_extensions
+
+        raise InputError(f"no documents found (policyspace reads {', '.join(supported_extensions())} files)",
                          ", ".join(options.paths))
     outdir = options.outdir
     if outdir.exists() and not outdir.is_dir():
