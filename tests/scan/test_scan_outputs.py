@@ -116,4 +116,7 @@ def test_every_treaty_flag_is_mapped_in_the_docs() -> None:
 
     doc = (REPO / "docs" / "scan.md").read_text(encoding="utf-8")
     missing = [name for name in load_ruleset().flag_names() if f"`flag_{name}`" not in doc]
-    assert not missing, f"flags missing from the UNCTAD mapping in docs/scan.md: {missing}"
+    assert not missing, (
+        f"treaty flags missing from the UNCTAD mapping table in docs/scan.md: {missing}; a new flag is a new "
+        "treaties.* column, so add a row saying which hand-coded variable it compares with"
+    )
