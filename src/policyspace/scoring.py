@@ -142,16 +142,19 @@ class Scorecard(BaseModel):
 
 
 def overall_score(family_scores: list[float]) -> float:
-    """100 x the product of the shares each family retains, to one decimal (halves round up).
+    """The geometric mean of the family scores, to one decimal (halves round up).
 
-    Family scores and items are never rounded: with the parameters above every value is a
-    multiple of 1/16, which floats hold exactly; the product is computed exactly too.
+    A geometric mean, as in the UN Human Development Index: one family given away entirely
+    (score 0) brings the overall score to 0, which an arithmetic mean would hide, yet four
+    families each at 80 still read as 80 rather than compounding to 41 as a product would.
     """
     share = Fraction(1)
     for score in family_scores:
         share *= Fraction(score) / 100
-    exact = Decimal(share.numerator) * 100 / Decimal(share.denominator)
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    if share == 0:
+        return 0.0
+    mean = float(share) ** (1 / len(family_scores))
+    return float((Decimal(repr(100 * mean))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _rule_meta(ruleset: Any, rule_id: str) -> Any:

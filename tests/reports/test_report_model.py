@@ -40,7 +40,7 @@ def test_the_scorecard_is_built_from_the_same_findings(sample_report):
     card = sample_report.scorecard
     assert card.family("export-restriction").score == 90  # -20 +10 for the shortage exception
     assert card.family("isds").score == 50  # critical 30 + treaty-level high 20
-    assert card.overall == 45
+    assert card.overall == 81.9  # geometric mean of 50, 100, 100, 90
 
 
 def test_a_reviewers_note_travels_with_the_finding(sample_report):
