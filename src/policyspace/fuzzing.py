@@ -100,7 +100,37 @@ def tota_xml(rng: random.Random) -> bytes:
     return _encode(_mutate(SEED_XML, rng, XML_NOISE, rng.randint(0, 6)), rng)
 
 
-GENERATORS = {"treaty": annotated_document, "txt": plain_text, "xml": tota_xml}
+TOML_NOISE = ["[[rules]]", "[family]", "[macros]", "=", '"', "'", "'" * 3, '"' * 3, "[", "]", "{", "}", "\n",
+              "id = ", "severity = ", "pattern = ", "(", ")", "(?:", "\\", ".*", "(a+)+", "{x}", "{investor}",
+              "not = ", "all = [", "any = [", "near = ", "words = 999999", "window = ", "true", "-1", "\x00", "é"]
+
+
+def _rule_sources() -> list[str]:
+    from .resources import rulesets_dir
+
+    return [p.read_text(encoding="utf-8") for p in sorted(rulesets_dir().glob("*.toml"))]
+
+
+def rule_file(rng: random.Random) -> bytes:
+    """One real ruleset file, mutated: broken TOML, unknown fields, bad regexes, missing examples."""
+    return _mutate(rng.choice(_rule_sources()), rng, TOML_NOISE, rng.randint(1, 6)).encode("utf-8", "surrogatepass")
+
+
+CONFIG_SEEDS = [
+    'select = ["isds", "EXP001"]\n', 'ignore = ["safeguard"]\n', 'fail-on = "medium"\n',
+    'perspective = "ZMB"\n', 'extra-rulesets = ["rules"]\n', '[severity]\nISDS001 = "low"\n',
+    "[tool.policyspace]\n",
+]
+
+
+def config_file(rng: random.Random) -> bytes:
+    text = "".join(rng.choices(CONFIG_SEEDS, k=rng.randint(0, 6)))
+    noise = TOML_NOISE + ["fail_on", "select", "ISDS", "HIGH", "xyz"]
+    return _mutate(text, rng, noise, rng.randint(0, 5)).encode("utf-8", "surrogatepass")
+
+
+GENERATORS = {"treaty": annotated_document, "txt": plain_text, "xml": tota_xml, "rules": rule_file,
+              "config": config_file}
 
 
 def runners() -> dict[str, object]:
@@ -118,4 +148,42 @@ def runners() -> dict[str, object]:
 
         return run
 
-    return {kind: document(kind) for kind in ("treaty", "txt", "xml")}
+    import tempfile
+    from pathlib import Path
+
+    from .treaty_parser import parse_treaty
+
+    workdir = Path(tempfile.mkdtemp(prefix="policyspace-fuzz-"))
+    sample = parse_treaty(
+        "Article 1\n1. Each Party consents to the submission of a claim to arbitration under ICSID.\n"
+        "2. No Party may impose any duty, tax or other charge on the export of any good.\n"
+    )
+
+    def rules(data: bytes) -> str:
+        from .rules import check_treaty
+        from .rules.loader import build_ruleset
+
+        folder = workdir / "rules"
+        folder.mkdir(exist_ok=True)
+        (folder / "fuzzed.toml").write_bytes(data)
+        try:
+            ruleset = build_ruleset([folder])
+        except PolicyspaceError:
+            return "refused"
+        check_treaty(sample, ruleset)  # a rule file that loads must also compile and run
+        return "read"
+
+    def config(data: bytes) -> str:
+        from .config import read_config
+
+        path = workdir / "policyspace.toml"
+        path.write_bytes(data)
+        try:
+            read_config(path)
+            return "read"
+        except PolicyspaceError:
+            return "refused"
+
+    runs = {kind: document(kind) for kind in ("treaty", "txt", "xml")}
+    runs.update(rules=rules, config=config)
+    return runs

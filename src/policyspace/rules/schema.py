@@ -9,6 +9,8 @@ test suite runs. Treaty-level rules combine the clause findings of a whole docum
 from __future__ import annotations
 
 import re
+
+from .pattern_safety import check_backtracking
 from enum import StrEnum
 from typing import Literal
 
@@ -39,6 +41,7 @@ def check_regex(value: str) -> str:
         re.compile(value)
     except re.error as exc:
         raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+    check_backtracking(value)
     return value
 
 
