@@ -22,7 +22,7 @@ class Hang(Exception):
     pass
 
 
-def _alarm(signum, frame):  # noqa: ANN001
+def _alarm(signum, frame):
     raise Hang()
 
 

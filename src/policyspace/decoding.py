@@ -14,7 +14,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # Control characters that never occur in a text document (tab, newlines and form feed are fine).
-_BINARY_CONTROLS = set(range(0, 9)) | {11} | set(range(14, 32))
+_BINARY_CONTROLS = set(range(9)) | {11} | set(range(14, 32))
 
 
 def _looks_like_utf16(data: bytes) -> str | None:

@@ -39,7 +39,7 @@ def _needs_escape(line: str) -> bool:
     stripped = line.lstrip()
     if not stripped:
         return False
-    if stripped[0] in "@\\" or stripped.startswith("//") or stripped.startswith("---"):
+    if stripped[0] in "@\\" or stripped.startswith(("//", "---")):
         return True
     heading, _, marker = _patterns()
     # The grammar's patterns look ahead to the end of the line, so give them one.

@@ -138,7 +138,7 @@ def runners() -> dict[str, object]:
     from .errors import PolicyspaceError
     from .importers import load_bytes
 
-    def document(kind: str):  # noqa: ANN202
+    def document(kind: str):
         def run(data: bytes) -> str:
             try:
                 load_bytes(f"fuzz.{kind}", data).model_dump_json()

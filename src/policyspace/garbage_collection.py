@@ -8,8 +8,8 @@ the size of the heap. Reference counting still frees everything as usual while p
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

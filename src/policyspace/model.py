@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 

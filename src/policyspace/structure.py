@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .model import UNIT_RANK, Annotation, Span, Unit, UnitKind
 
@@ -133,7 +134,7 @@ def _join_pieces(pieces: list[Piece], source: str | None) -> tuple[str, Span]:
         return first.text, first.span
     span = make_span(first.span, last.span)
     parts = [first.text]
-    for before, after in zip(pieces, pieces[1:]):
+    for before, after in pairwise(pieces):
         gap = None
         if source is not None:
             gap = source[before.span.end_offset : after.span.start_offset]
@@ -153,9 +154,9 @@ def _close(builder: _UnitBuilder, source: str | None, parent: _UnitBuilder | Non
         fields["text"], fields["text_span"] = _join_pieces(builder.pieces, source)
     if builder.end is not None and unit.span is not None and builder.end.end_offset > unit.span.end_offset:
         fields["span"] = make_span(unit.span, builder.end)
-    if parent is not None and unit.span is not None:
-        if parent.end is None or unit.span.end_offset > parent.end.end_offset:
-            parent.end = unit.span
+    if (parent is not None and unit.span is not None
+            and (parent.end is None or unit.span.end_offset > parent.end.end_offset)):
+        parent.end = unit.span
 
 
 def build_units(

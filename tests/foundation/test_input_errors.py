@@ -68,7 +68,7 @@ def test_error_messages_use_words_not_grammar_terminal_names(tmp_path, run_cli):
 def test_unreadable_files_are_rejected_with_a_reason(tmp_path, run_cli, name, content, message):
     path = _write(tmp_path, name, content)
     status, out, err = run_cli("show", path)
-    assert status == 2
+    assert status == 2 and out == ""
     assert err.startswith(f"{path}: error: ")
     assert message in err
     assert "Traceback" not in err

@@ -9,7 +9,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policyspace.emitter import emit
-from policyspace.model import Annotation, AnnotationKind, Family, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
+from policyspace.model import (
+    Annotation,
+    AnnotationKind,
+    Family,
+    Treaty,
+    TreatyMeta,
+    TreatyType,
+    Unit,
+    UnitKind,
+)
 from policyspace.treaty_parser import parse_treaty
 
 WORDS = ["Party", "investment", "shall", "not", "export", "duty", "Article", "5", "(a)", "@", "//",

@@ -12,7 +12,6 @@ from policyspace.emitter import emit, strip_to_plain_text
 from policyspace.importers import load_document
 from policyspace.treaty_parser import parse_treaty
 
-
 #: Plain-text recovery measured on the 424 English treaties (see docs/treaty-format.md for why
 #: the rest differ: headings that ToTA left inside article text are found by the plain path).
 PLAIN_TEXT_FLOOR = 0.945

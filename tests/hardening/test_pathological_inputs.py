@@ -100,7 +100,7 @@ def test_a_file_that_cannot_be_read_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "locked.treaty"
     path.write_text("Article 1\n")
 
-    def denied(self):  # noqa: ANN001 - CI runs as root, where permission bits do not bite
+    def denied(self):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(type(path), "read_bytes", denied)

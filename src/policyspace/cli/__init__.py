@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `policyspace show x | head`
         return 0
-    except Exception as exc:  # noqa: BLE001 - a bug must still end in one clear line, not a traceback
+    except Exception as exc:
         print(
             f"policyspace: internal error: {type(exc).__name__}: {exc} "
             "(this is a bug in policyspace; set POLICYSPACE_DEBUG=1 for the traceback)",

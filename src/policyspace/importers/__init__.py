@@ -6,8 +6,9 @@ A new input format is one new module here plus one entry in IMPORTERS.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..decoding import decode_bytes
 from ..errors import InputError

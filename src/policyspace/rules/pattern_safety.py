@@ -19,35 +19,22 @@ _UNBOUNDED = sre_constants.MAXREPEAT
 def _contains_unbounded_repeat(items: Any) -> bool:
     for op, arg in items:
         if op in _REPEATS:
-            low, high, sub = arg
+            _, high, sub = arg
             if high == _UNBOUNDED or _contains_unbounded_repeat(sub):
                 return True
-        elif op is sre_constants.SUBPATTERN:
-            if _contains_unbounded_repeat(arg[-1]):
-                return True
-        elif op is sre_constants.BRANCH:
-            if any(_contains_unbounded_repeat(branch) for branch in arg[1]):
-                return True
+        elif op is sre_constants.SUBPATTERN and _contains_unbounded_repeat(arg[-1]) or op is sre_constants.BRANCH and any(_contains_unbounded_repeat(b) for b in arg[1]):
+            return True
     return False
 
 
 def _find_nested(items: Any) -> bool:
     for op, arg in items:
         if op in _REPEATS:
-            low, high, sub = arg
-            if high == _UNBOUNDED and _contains_unbounded_repeat(sub):
+            _, high, sub = arg
+            if (high == _UNBOUNDED and _contains_unbounded_repeat(sub)) or _find_nested(sub):
                 return True
-            if _find_nested(sub):
-                return True
-        elif op is sre_constants.SUBPATTERN:
-            if _find_nested(arg[-1]):
-                return True
-        elif op is sre_constants.BRANCH:
-            if any(_find_nested(branch) for branch in arg[1]):
-                return True
-        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            if _find_nested(arg[1]):
-                return True
+        elif op is sre_constants.SUBPATTERN and _find_nested(arg[-1]) or op is sre_constants.BRANCH and any(_find_nested(b) for b in arg[1]) or op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and _find_nested(arg[1]):
+            return True
     return False
 
 

@@ -9,8 +9,6 @@ test suite runs. Treaty-level rules combine the clause findings of a whole docum
 from __future__ import annotations
 
 import re
-
-from .pattern_safety import check_backtracking
 from enum import StrEnum
 from typing import Literal
 
@@ -18,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..findings import Scope, Severity
 from ..model import Family
+from .pattern_safety import check_backtracking
 
 _RULE_ID = re.compile(r"[A-Z]{2,5}\d{3}")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
