@@ -15,6 +15,8 @@ except ImportError:  # pragma: no cover - older layout
     import sre_parse as P  # type: ignore[no-redef]
 
 _MAX_LITERALS = 32  # beyond this many alternatives the pre-check costs as much as the regex
+_CASELESS = C.SRE_FLAG_IGNORECASE
+_MAX_SPELLINGS = 8  # "[áa]...[óo]...": at most this many spellings of one literal run
 _MIN_LENGTH = 3  # shorter literals reject too little to pay for the test
 #: Words in nearly every treaty sentence: requiring one of them rejects almost nothing.
 _COMMON = frozenset(
@@ -35,43 +37,65 @@ def _best(options: list[list[str] | None]) -> list[str] | None:
     return max(usable, key=selectivity)
 
 
-def _sequence(items: list[tuple[object, object]]) -> list[str] | None:
-    """Requirements of a sequence: literal runs, and what its groups and branches require."""
-    options: list[list[str] | None] = []
-    run: list[str] = []
+def _requirements(items: list[tuple[object, object]]) -> list[list[str]]:
+    """Every requirement of a sequence (all hold at once): its literal runs, and what its
+    groups, repeats and branches require. Each requirement is a list of alternatives."""
+    options: list[list[str]] = []
+    run: list[str] = [""]  # the literal text just read, one string per spelling
     for op, av in items:
         if op is C.LITERAL:
-            run.append(chr(av))  # type: ignore[arg-type]
+            run = [prefix + chr(av) for prefix in run]  # type: ignore[arg-type]
             continue
-        if run:
-            options.append(["".join(run)])
-            run = []
+        spellings = _class_letters(av) if op is C.IN else None
+        if spellings and len(run) * len(spellings) <= _MAX_SPELLINGS:
+            # "art[íi]culo": two spellings of one word, not "art" and "culo"
+            run = [prefix + char for prefix in run for char in spellings]
+            continue
+        if run[0]:
+            options.append(run)
+        run = [""]
         if op is C.SUBPATTERN:
-            options.append(_sequence(list(av[-1])))  # type: ignore[index]
+            if av[1] & _CASELESS:  # type: ignore[index]  # (?i:...) matches other letters
+                continue
+            options.extend(_requirements(list(av[-1])))  # type: ignore[index]
         elif op is C.BRANCH:
-            branches = [_sequence(list(b)) for b in av[1]]  # type: ignore[index]
+            branches = [_best(_requirements(list(b))) for b in av[1]]  # type: ignore[index]
             if all(branches):
                 merged = sorted({lit for b in branches for lit in b})  # type: ignore[union-attr]
                 options.append(merged)
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
             low, _, item = av  # type: ignore[misc]
             if low >= 1:
-                options.append(_sequence(list(item)))
+                options.extend(_requirements(list(item)))
         elif op is C.ATOMIC_GROUP if hasattr(C, "ATOMIC_GROUP") else False:
-            options.append(_sequence(list(av)))  # type: ignore[arg-type]
-        # AT (\\b, ^), IN (classes), ANY, lookarounds, categories: no literal requirement
-    if run:
-        options.append(["".join(run)])
-    return _best(options)
+            options.extend(_requirements(list(av)))  # type: ignore[arg-type]
+        # AT (\\b, ^), other classes, ANY, lookarounds, categories: no literal requirement
+    if run[0]:
+        options.append(run)
+    return options
 
 
-def required_literals(pattern: str) -> list[str] | None:
-    """Strings one of which every match of `pattern` contains; None when none can be derived."""
+def _class_letters(items: object) -> list[str] | None:
+    """The characters of a small class of plain characters ("[óo]"), else None."""
+    chars = []
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is not C.LITERAL:
+            return None  # ranges, categories, negation
+        chars.append(chr(av))
+    return chars if 1 <= len(chars) <= 3 else None
+
+
+def _parse(pattern: str) -> list[tuple[object, object]] | None:
     try:
         parsed = P.parse(pattern, 0)
     except Exception:  # noqa: BLE001 - any parser trouble means: no pre-check
         return None
-    found = _sequence(list(parsed))
+    if parsed.state.flags & _CASELESS:
+        return None
+    return list(parsed)
+
+
+def _usable(found: list[str] | None) -> list[str] | None:
     if not found or len(found) > _MAX_LITERALS or min(len(x) for x in found) < _MIN_LENGTH:
         return None
     # a literal that contains another is redundant: keep the shorter one
@@ -81,3 +105,24 @@ def required_literals(pattern: str) -> list[str] | None:
         if not any(k in lit for k in kept):
             kept.append(lit)
     return kept
+
+
+def required_literals(pattern: str) -> list[str] | None:
+    """Strings one of which every match of `pattern` contains; None when none can be derived."""
+    items = _parse(pattern)
+    return None if items is None else _usable(_best(_requirements(items)))
+
+
+def all_required_literals(pattern: str) -> list[list[str]]:
+    """Every requirement of `pattern` that is worth testing: lists of strings, one string of each
+    list occurs in every match."""
+    items = _parse(pattern)
+    if items is None:
+        return []
+    usable = (_usable(option) for option in _requirements(items))
+    return [option for option in usable if option]
+
+
+def is_common(literals: list[str]) -> bool:
+    """Does one of these strings occur in nearly every treaty sentence?"""
+    return any(x.strip() in _COMMON for x in literals)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .keyword_index import KeywordIndex
-from .literals import required_literals
+from .literals import all_required_literals, is_common, required_literals
 from .schema import CarveOutSpec, Condition, Rule, Window
 
 if TYPE_CHECKING:
@@ -303,6 +303,10 @@ class _Node:
     def holds(self, text: str) -> list[Span] | None:
         raise NotImplementedError
 
+    def requirements(self) -> list[list[str]]:
+        """Lists of strings, one string of each list occurs in any text where the condition holds."""
+        return []
+
 
 #: Results of pattern searches on the current window's text, shared by all rules: many rules use
 #: the same macros ({export}, {nothing_prevents}...) on the same sentence. Cleared per article.
@@ -317,6 +321,10 @@ class _Pattern(_Node):
         self.regex = compile_pattern(pattern[1:] if self.anchored else pattern, cache)
         # substrings every match contains: most windows are rejected by these `in` tests
         self.literals = required_literals(self.regex.pattern)
+        self._requirements = all_required_literals(self.regex.pattern)
+
+    def requirements(self) -> list[list[str]]:
+        return self._requirements
 
     def holds(self, text: str) -> list[Span] | None:
         literals = self.literals
@@ -356,6 +364,9 @@ class _All(_Node):
             spans.extend(found)
         return spans
 
+    def requirements(self) -> list[list[str]]:
+        return [r for child in self.children for r in child.requirements()]
+
 
 class _Any(_Node):
     def __init__(self, children: list[_Node]) -> None:
@@ -367,6 +378,16 @@ class _Any(_Node):
             if found is not None:
                 return found
         return None
+
+    def requirements(self) -> list[list[str]]:
+        # one of the children holds: one string of the union of their most selective lists
+        union: set[str] = set()
+        for child in self.children:
+            options = child.requirements()
+            if not options:
+                return []
+            union.update(min(options, key=_selectivity))
+        return [sorted(union)] if len(union) <= _MAX_ALTERNATIVES else []
 
 
 class _Not(_Node):
@@ -399,6 +420,32 @@ class _Near(_Node):
                 if len(gap.split()) <= self.words:
                     return [(s1, e1), (s2, e2)]
         return None
+
+    def requirements(self) -> list[list[str]]:
+        return self.first.requirements() + self.second.requirements()
+
+
+_ARTICLE_MIN = 5  # shortest string the article-wide pass looks for
+_MAX_ALTERNATIVES = 48  # a longer list of strings rejects too little to pay for its tests
+
+
+def _selectivity(literals: list[str]) -> tuple[bool, int, int]:
+    """Sort key, most selective first: no common word, long strings, few alternatives."""
+    return (is_common(literals), -min(len(x) for x in literals), len(literals))
+
+
+def rule_requirements(node: _Node) -> list[list[str]]:
+    """The strings a window must hold for `node` to hold there, most selective list first.
+
+    Strings with white space are left out: in a masked window (definitions blanked out) a match
+    can only contain characters of the original text, never a blank that replaced it.
+    """
+    out: list[list[str]] = []
+    for option in node.requirements():
+        option = sorted(set(option))
+        if option not in out and not any(ch.isspace() for lit in option for ch in lit):
+            out.append(option)
+    return sorted(out, key=_selectivity)
 
 
 _NODES: dict[str, _Pattern] = {}
@@ -440,11 +487,29 @@ class RuleMatch:
     extracted: dict[str, list[str]]
 
 
+def _holds_all(requirements: list[list[str]], text: str) -> bool:
+    """Does `text` hold one string of each list?"""
+    for option in requirements:
+        for literal in option:
+            if literal in text:
+                break
+        else:
+            return False
+    return True
+
+
 class CompiledRule:
     def __init__(self, rule: Rule, cache: dict[tuple[str, bool], re.Pattern[str]]) -> None:
         assert rule.match is not None
         self.rule = rule
         self.match = compile_condition(rule.match, cache)
+        # strings a window must hold for the condition to hold there: tested before any regex
+        self.requirements = rule_requirements(self.match)
+        # the rarer of them are looked up in the whole article by the keyword prefilter's pass
+        # (short strings such as "ent" would flood that pass with hits and reject nothing)
+        self.article_requirements = [
+            option for option in self.requirements if not is_common(option) and min(map(len, option)) >= _ARTICLE_MIN
+        ]
         self.skips = (rule.skip_definitions, rule.skip_cross_references)
         self.headings = compile_pattern(rule.headings, cache, lowered=False) if rule.headings else None
         self.not_headings = compile_pattern(rule.not_headings, cache, lowered=False) if rule.not_headings else None
@@ -478,9 +543,13 @@ class CompiledRule:
         if self.skips[0] and article.is_definitions:
             return None
         lowered = article.lowered
+        requirements = self.requirements
         for window in self.windows(article, anchors):
             start, end = window
-            found = self.match.holds(lowered[start:end])
+            text = lowered[start:end]
+            if requirements and not _holds_all(requirements, text):
+                continue
+            found = self.match.holds(text)
             if found is not None and any(self.skips) and self._in_ignored(article, window, found):
                 # some matched words sit in a definition or a cross-reference: match again
                 # without those sentences
@@ -554,7 +623,10 @@ class CompiledRuleset:
     def __init__(self, ruleset: Ruleset) -> None:
         cache: dict[tuple[str, bool], re.Pattern[str]] = {}
         self.rules = [CompiledRule(rule, cache) for rule in ruleset.clause_rules]
-        self.index = KeywordIndex(word for c in self.rules for word in c.rule.keywords)
+        keywords = {word for c in self.rules for word in c.rule.keywords}
+        literals = {lit for c in self.rules for option in c.article_requirements for lit in option}
+        # one pass finds the keywords (anchors) and the strings rules require in the article
+        self.index = KeywordIndex(keywords | literals)
         self.by_keyword: dict[str, list[int]] = {}
         for position, compiled in enumerate(self.rules):
             for word in compiled.rule.keywords:
@@ -563,9 +635,17 @@ class CompiledRuleset:
     def anchors(self, article: ArticleText) -> dict[int, list[int]]:
         """Candidate rules (by position) -> where their keywords start in the article text."""
         out: dict[int, list[int]] = {}
-        for word, positions in self.index.positions(article.lowered).items():
-            for rule in self.by_keyword[word]:
+        found = self.index.positions(article.lowered)
+        by_keyword = self.by_keyword
+        for word, positions in found.items():
+            for rule in by_keyword.get(word, ()):
                 out.setdefault(rule, []).extend(positions)
+        rules = self.rules
+        for rule in [r for r in out if rules[r].article_requirements]:
+            for option in rules[rule].article_requirements:
+                if not any(literal in found for literal in option):
+                    del out[rule]  # the article lacks a string the rule needs
+                    break
         return out
 
     def candidates(self, article: ArticleText) -> list[CompiledRule]:
