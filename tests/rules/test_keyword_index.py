@@ -49,3 +49,12 @@ def test_lower_pattern_keeps_escapes():
 def test_required_literals_reject_windows_cheaply():
     assert set(required_literals(r"\bshall\s+not\s+(?:restrict|limit)\b") or []) == {"restrict", "limit"}
     assert required_literals(r"\w+") is None  # nothing literal to require
+
+
+def test_a_space_inside_a_look_behind_keeps_it_fixed_width():
+    import re
+
+    regex = re.compile(flexible_spaces(r"(?<!\bno )\brequire that"))  # \s+ there would not compile
+    assert regex.search("may require that")
+    assert not regex.search("no require that")
+    assert regex.search("may require\n  that")  # outside the look-behind a space still stretches

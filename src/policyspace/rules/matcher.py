@@ -238,9 +238,12 @@ def flexible_spaces(pattern: str) -> str:
 
     Treaty text is wrapped at arbitrary points (ToTA keeps the PDF's line breaks), so rule authors
     write "investment agreement" and the engine matches "investment\\n   agreement".
+    Inside a look-behind, which must keep a fixed width, a space matches one white-space
+    character: "(?<!\\bno )" stays valid.
     """
     out: list[str] = []
     in_class = False
+    groups: list[bool] = []  # open groups: True for a look-behind
     i = 0
     while i < len(pattern):
         char = pattern[i]
@@ -254,6 +257,15 @@ def flexible_spaces(pattern: str) -> str:
         elif char == "[":
             in_class = True
             out.append(char)
+        elif char == "(":
+            groups.append(pattern.startswith(("(?<=", "(?<!"), i) or (bool(groups) and groups[-1]))
+            out.append(char)
+        elif char == ")":
+            if groups:
+                groups.pop()
+            out.append(char)
+        elif char == " " and groups and groups[-1]:
+            out.append("\\s")
         elif char == " ":
             j = i
             while j < len(pattern) and pattern[j] == " ":
