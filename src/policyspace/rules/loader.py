@@ -248,5 +248,7 @@ def load_ruleset(extra_dirs: list[Path] | None = None) -> Ruleset:
     folders = [rulesets_dir(), *(Path(d) for d in extra_dirs or [])]
     key = tuple(str(f.resolve()) for f in folders)
     if key not in _CACHE:
-        _CACHE[key] = build_ruleset(folders)
+        from .ruleset_cache import cached_ruleset
+
+        _CACHE[key] = cached_ruleset(_rule_files(folders), lambda: build_ruleset(folders), Ruleset)
     return _CACHE[key]
