@@ -66,6 +66,17 @@ _TITLE_SEPARATORS = " \t:.-–—"
 _ESCAPED_LINE = re.compile(r"^([ \t]*)\\", re.MULTILINE)
 
 
+def _grammar_cache_file() -> str | None:
+    from .scanning.cache import default_cache_dir
+
+    folder = default_cache_dir() / "grammar"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # read-only home: build the tables every time
+        return None
+    return str(folder / "treaty.lark.cache")
+
+
 @lru_cache(maxsize=1)
 def get_parser() -> Lark:
     """The compiled LALR parser (built once per process; lark-cython is used when installed)."""
@@ -76,6 +87,11 @@ def get_parser() -> Lark:
         "maybe_placeholders": False,
     }
     grammar = grammar_path().read_text(encoding="utf-8")
+    cache = _grammar_cache_file()
+    if cache is not None:
+        # Lark stores its LALR tables there and checks them against the grammar, the options and
+        # its own version on load: start-up skips building them (about 45 ms)
+        options["cache"] = cache
     try:
         import lark_cython  # optional accelerator
 
