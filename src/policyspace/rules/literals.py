@@ -14,6 +14,8 @@ except ImportError:  # pragma: no cover - older layout
     import sre_constants as C  # type: ignore[no-redef]
     import sre_parse as P  # type: ignore[no-redef]
 
+from .regex_warnings import quiet_regex_warnings
+
 _MAX_LITERALS = 32  # beyond this many alternatives the pre-check costs as much as the regex
 _CASELESS = C.SRE_FLAG_IGNORECASE
 _MAX_SPELLINGS = 8  # "[áa]...[óo]...": at most this many spellings of one literal run
@@ -87,7 +89,8 @@ def _class_letters(items: object) -> list[str] | None:
 
 def _parse(pattern: str) -> list[tuple[object, object]] | None:
     try:
-        parsed = P.parse(pattern, 0)
+        with quiet_regex_warnings():
+            parsed = P.parse(pattern, 0)
     except Exception:  # noqa: BLE001 - any parser trouble means: no pre-check
         return None
     if parsed.state.flags & _CASELESS:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .keyword_index import KeywordIndex
 from .literals import all_required_literals, is_common, required_literals
+from .regex_warnings import quiet_regex_warnings
 from .schema import CarveOutSpec, Condition, Rule, Window
 
 if TYPE_CHECKING:
@@ -305,7 +306,8 @@ def compile_pattern(
     found = cache.get(key)
     if found is None:
         source = flexible_spaces(pattern)
-        found = cache[key] = re.compile(lower_pattern(source)) if lowered else re.compile(source, _FLAGS)
+        with quiet_regex_warnings():
+            found = cache[key] = re.compile(lower_pattern(source)) if lowered else re.compile(source, _FLAGS)
     return found
 
 

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .regex_warnings import quiet_regex_warnings
+
 _FORMAT = 1  # bump when the pickled layout changes in a way the code fingerprint cannot see
 
 
@@ -38,7 +40,8 @@ def _compiled_form(regex: re.Pattern[str]) -> tuple[Any, ...] | None:
     try:
         from re import _compiler, _parser
 
-        parsed = _parser.parse(regex.pattern, regex.flags)
+        with quiet_regex_warnings():
+            parsed = _parser.parse(regex.pattern, regex.flags)
         code = [int(op) for op in _compiler._code(parsed, regex.flags)]  # opcodes refuse pickling
         groupindex = dict(parsed.state.groupdict)
         indexgroup: list[str | None] = [None] * parsed.state.groups

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..findings import Scope, Severity
 from ..model import Family
 from .pattern_safety import check_backtracking
+from .regex_warnings import quiet_regex_warnings
 
 _RULE_ID = re.compile(r"[A-Z]{2,5}\d{3}")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -36,11 +37,12 @@ class _Strict(BaseModel):
 
 def check_regex(value: str) -> str:
     """Reject a pattern Python cannot compile, naming the problem (used after macro expansion)."""
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
-    check_backtracking(value)
+    with quiet_regex_warnings():
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+        check_backtracking(value)
     return value
 
 
@@ -178,7 +180,9 @@ class Rule(_Strict):
             if not _NAME.fullmatch(name):
                 raise ValueError(f"extracted value name {name!r} must be lower_snake_case")
             check_regex(pattern)
-            if re.compile(pattern).groups < 1:
+            with quiet_regex_warnings():
+                groups = re.compile(pattern).groups
+            if groups < 1:
                 raise ValueError(f"extract pattern for {name!r} needs a capturing group: the value")
         return value
 
