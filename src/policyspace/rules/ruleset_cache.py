@@ -4,8 +4,9 @@ Loading the rule files (TOML, pydantic validation, regex checks) and compiling t
 regular expressions, their required literals, the keyword automaton) costs about 0.3 s, a large
 share of a `policyspace lint` run. The result is pickled under the cache folder
 (`$POLICYSPACE_CACHE_DIR`, else `$XDG_CACHE_HOME/policyspace`, else ~/.cache/policyspace), keyed
-by the rule files' bytes, the rules engine's code and the Python version. Regular expressions are
-stored with their compiled code, so loading does not compile them again.
+by the rule files' bytes, the rules engine's code, the Python, pydantic and pyahocorasick
+builds. Regular expressions are stored with their compiled code, so loading does not compile
+them again.
 
 Any failure to read or write the cache is a miss: the rules are then built from the files as
 before. POLICYSPACE_RULESET_CACHE=0 turns this cache off.
@@ -78,6 +79,17 @@ def _code_fingerprint() -> bytes:
     digest = hashlib.sha256(__version__.encode())
     for path in [*sorted((package / "rules").glob("*.py")), package / "model.py", package / "findings.py"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    # the libraries whose objects the pickle holds: pydantic models and the keyword automaton
+    import pydantic
+
+    digest.update(pydantic.VERSION.encode())
+    try:
+        import ahocorasick
+
+        built = os.stat(ahocorasick.__file__)  # the extension has no version attribute
+        digest.update(f"{ahocorasick.__file__}\0{built.st_size}\0{built.st_mtime_ns}".encode())
+    except (ImportError, OSError, TypeError):
+        digest.update(b"no ahocorasick")
     return digest.digest()
 
 
