@@ -210,3 +210,25 @@ def test_a_file_deleted_during_the_scan_is_an_error_row(good_corpus: Path, tmp_p
     assert summary.stats is not None
     assert [(e["file"], e["kind"]) for e in summary.stats.errors] == [(str(victim), "input")]
     assert "disappeared" in summary.stats.errors[0]["message"]
+
+
+def test_a_file_that_cannot_be_read_is_an_error_row_and_the_rest_are_scanned(
+    good_corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # CI runs as root, where permission bits do not stop reading: refuse the read itself. The
+    # worker processes are forked from this one, so they inherit the patch.
+    victim = sorted(good_corpus.rglob("*.treaty"))[0]
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == victim.name:
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    summary = run_scan(_options([good_corpus], tmp_path / "out", jobs=2, use_cache=False))
+    assert summary.stats is not None
+    assert [(e["file"], e["kind"]) for e in summary.stats.errors] == [(str(victim), "input")]
+    assert "permission denied" in summary.stats.errors[0]["message"]
+    scanned = (tmp_path / "out" / "treaties.csv").read_text(encoding="utf-8")
+    assert all(p.name in scanned for p in good_corpus.rglob("*.treaty"))
