@@ -100,15 +100,16 @@ def get_parser() -> Lark:
         return Lark(grammar, **options)
 
 
-def _span(tok: Token, line0: int = 0, col0: int = 0, off0: int = 0) -> Span:
-    """Token span, shifted when the text sits inside a larger file (e.g. an XML element)."""
+def _span(first: Token, last: Token, line0: int = 0, col0: int = 0, off0: int = 0) -> Span:
+    """From the start of `first` to the end of `last`, shifted when the text sits inside a
+    larger file (e.g. an XML element: columns shift on the element's first line only)."""
     return Span.trusted(
-        tok.line + line0,
-        tok.column + (col0 if tok.line == 1 else 0),
-        tok.start_pos + off0,
-        tok.end_line + line0,
-        tok.end_column + (col0 if tok.end_line == 1 else 0),
-        tok.end_pos + off0,
+        first.line + line0,
+        first.column + (col0 if first.line == 1 else 0),
+        first.start_pos + off0,
+        last.end_line + line0,
+        last.end_column + (col0 if last.end_line == 1 else 0),
+        last.end_pos + off0,
     )
 
 
@@ -139,7 +140,7 @@ class _ToItems:
         return getattr(self, tree.data)(children)
 
     def _s(self, tok: Token) -> Span:
-        return _span(tok, *self.shift)
+        return _span(tok, tok, *self.shift)
 
     def _piece(self, tok: Token) -> Piece:
         return Piece(text=unescape(tok.value) if self.escapes else tok.value, span=self._s(tok))
@@ -200,15 +201,7 @@ class _ToItems:
                     number = number[1:-1].strip() or None
             elif tok.type == "HEADING_TITLE":
                 title = tok.value.lstrip(_TITLE_SEPARATORS).rstrip() or None
-        line0, col0, off0 = self.shift
-        span = Span.trusted(
-            keyword.line + line0,
-            keyword.column + (col0 if keyword.line == 1 else 0),
-            keyword.start_pos + off0,
-            end.end_line + line0,
-            end.end_column + (col0 if end.end_line == 1 else 0),
-            end.end_pos + off0,
-        )
+        span = _span(keyword, end, *self.shift)
         kind = KEYWORD_KINDS[keyword.value.lower()]
         return HeadingItem(kind=kind, number=number, title=title, span=span)
 
