@@ -10,7 +10,6 @@ building, document model). Usage:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,8 +18,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    from policyspace.resources import default_tota_dir
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tota", default=os.environ.get("POLICYSPACE_TOTA", REPO.parent / "shared" / "tota" / "xml"))
+    parser.add_argument("--tota", default=default_tota_dir() or REPO.parent / "shared" / "tota" / "xml")
     parser.add_argument("--repeat", type=int, default=3, help="timed passes; the best is reported")
     args = parser.parse_args()
     tota = Path(args.tota)

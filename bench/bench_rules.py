@@ -10,7 +10,6 @@ keyword prefilter let through. Target (issue 3): the rules pass adds <= 2 s CPU 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,8 +18,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    from policyspace.resources import default_tota_dir
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = os.environ.get("POLICYSPACE_TOTA", str(REPO.parent / "shared" / "tota" / "xml"))
+    default = str(default_tota_dir() or REPO.parent / "shared" / "tota" / "xml")
     parser.add_argument("tota", nargs="?", default=default, help="ToTA xml folder")
     parser.add_argument("--repeat", type=int, default=3, help="rules passes to run (best is reported)")
     args = parser.parse_args()

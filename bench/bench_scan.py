@@ -160,8 +160,10 @@ def rule_keywords() -> tuple[list[str], dict[str, list[str]]]:
 
 
 def main() -> int:
+    from policyspace.resources import default_tota_dir
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = os.environ.get("POLICYSPACE_TOTA", str(REPO.parent / "shared" / "tota" / "xml"))
+    default = str(default_tota_dir() or REPO.parent / "shared" / "tota" / "xml")
     parser.add_argument("tota", nargs="?", default=default, help="ToTA xml folder")
     parser.add_argument("--scale", type=int, default=10, help="corpus replication factor (0: skip)")
     parser.add_argument("--jobs", type=int, default=None, help="scan --jobs (default: every core)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,3 +26,15 @@ def grammar_path() -> Path:
 
 def rulesets_dir() -> Path:
     return data_dir("rulesets")
+
+
+def default_tota_dir() -> Path | None:
+    """$POLICYSPACE_TOTA, else ../shared/tota/xml beside the repository (or the working folder)."""
+    env = os.environ.get("POLICYSPACE_TOTA")
+    if env:
+        return Path(env)
+    for base in (_CHECKOUT_DIR, Path.cwd()):
+        candidate = base.parent / "shared" / "tota" / "xml"
+        if candidate.is_dir():
+            return candidate
+    return None

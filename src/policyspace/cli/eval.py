@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 
@@ -26,20 +25,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def default_tota_dir() -> Path | None:
-    """$POLICYSPACE_TOTA, else ../shared/tota/xml beside the repository (or the working folder)."""
-    from ..resources import _CHECKOUT_DIR
-
-    env = os.environ.get("POLICYSPACE_TOTA")
-    if env:
-        return Path(env)
-    for base in (_CHECKOUT_DIR, Path.cwd()):
-        candidate = base.parent / "shared" / "tota" / "xml"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     import json
 
@@ -52,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from ..rules.evaluation import evaluate, load_gold
 
     ruleset = load_ruleset([Path(d) for d in args.rules])
+    from ..resources import default_tota_dir
+
     tota = Path(args.tota) if args.tota else default_tota_dir()
     gold = load_gold([Path(p) for p in args.paths], tota)
     result = evaluate(gold, ruleset)
