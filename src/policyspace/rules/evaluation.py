@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..model import Family, Treaty, Unit
 from .engine import article_text, evaluation_units
 from .loader import Ruleset
+from .treaty_coding import is_coding_file
 
 _ARTICLE_ID = re.compile(rb"<article\b[^>]*?\barticle_identifier=\"([^\"]*)\"")
 FAMILIES = [f.value for f in Family]
@@ -141,7 +142,8 @@ def load_gold(paths: list[Path], tota_dir: Path | None) -> list[GoldArticle]:
     gold: list[GoldArticle] = []
     for path in paths:
         if path.is_dir():
-            gold.extend(load_gold(sorted(p for p in path.iterdir() if p.suffix in (".csv", ".treaty")), tota_dir))
+            inside = sorted(p for p in path.iterdir() if p.suffix in (".csv", ".treaty") and not is_coding_file(p))
+            gold.extend(load_gold(inside, tota_dir))
         elif path.suffix.lower() == ".csv":
             if tota_dir is None or not tota_dir.is_dir():
                 raise InputError(
