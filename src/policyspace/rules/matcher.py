@@ -663,9 +663,9 @@ class CompiledRuleset:
         cache: dict[tuple[str, bool], re.Pattern[str]] = {}
         self.rules = [CompiledRule(rule, cache) for rule in ruleset.clause_rules]
         keywords = {word for c in self.rules for word in c.rule.keywords}
-        literals = {lit for c in self.rules for option in c.article_requirements for lit in option}
-        # one pass finds the keywords (anchors) and the strings rules require in the article
-        self.index = KeywordIndex(keywords | literals)
+        # one pass finds the keywords (anchors); the strings a candidate rule requires in the
+        # article are then looked up with `in`, only for the few rules the keywords let through
+        self.index = KeywordIndex(keywords)
         self.by_keyword: dict[str, list[int]] = {}
         for position, compiled in enumerate(self.rules):
             for word in compiled.rule.keywords:
@@ -680,9 +680,13 @@ class CompiledRuleset:
             for rule in by_keyword.get(word, ()):
                 out.setdefault(rule, []).extend(positions)
         rules = self.rules
+        lowered = article.lowered
         for rule in [r for r in out if rules[r].article_requirements]:
             for option in rules[rule].article_requirements:
-                if not any(literal in found for literal in option):
+                for literal in option:
+                    if literal in lowered:
+                        break
+                else:
                     del out[rule]  # the article lacks a string the rule needs
                     break
         return out
