@@ -11,6 +11,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from pydantic import ValidationError
 
+from .body_scanner import scan_body
 from .errors import ParseError
 from .garbage_collection import paused
 from .model import Annotation, AnnotationKind, Family, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
@@ -336,9 +337,18 @@ def parse_body_into(
 ) -> None:
     """Parse the raw text of one unit (paragraphs, no headings) into `unit`, positions shifted."""
     text = _prepare(text)
+    items = None if escapes else scan_body(text, (line0, col0, off0))  # Lark's items, faster
+    if items is None:
+        items = grammar_body_items(text, path, line0, col0, off0, escapes)
+    build_units(items, None, container=unit)
+
+
+def grammar_body_items(
+    text: str, path: str | None, line0: int, col0: int, off0: int, escapes: bool = False
+) -> list[Item]:
+    """The items of one unit's body (`text` ends with a newline) by the grammar's `body` rule."""
     try:
         tree = get_parser().parse(text, start="body")
-        items = _ToItems(path, line0, col0, off0, escapes).transform(tree)
+        return _ToItems(path, line0, col0, off0, escapes).transform(tree)  # type: ignore[no-any-return]
     except UnexpectedInput as exc:
         raise _translate(exc, text, path, line0, col0) from None
-    build_units(items, None, container=unit)
