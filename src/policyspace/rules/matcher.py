@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .keyword_index import KeywordIndex
 from .literals import all_required_literals, is_common, required_literals
+from .regex_prefix import compile_with_prefix
 from .regex_warnings import quiet_regex_warnings
 from .schema import CarveOutSpec, Condition, Rule, Window
 
@@ -307,7 +308,7 @@ def compile_pattern(
     if found is None:
         source = flexible_spaces(pattern)
         with quiet_regex_warnings():
-            found = cache[key] = re.compile(lower_pattern(source)) if lowered else re.compile(source, _FLAGS)
+            found = cache[key] = compile_with_prefix(lower_pattern(source)) if lowered else re.compile(source, _FLAGS)
     return found
 
 

@@ -37,19 +37,12 @@ def _restore_pattern(pattern: str, flags: int, code: list[int], groups: int, gro
 
 
 def _compiled_form(regex: re.Pattern[str]) -> tuple[Any, ...] | None:
-    """What re compiles `regex` to, when it can be rebuilt identically from it, else None."""
+    """What `regex` was compiled to (see regex_prefix), when it can be rebuilt identically from it."""
     try:
-        from re import _compiler, _parser
+        from .regex_prefix import compiled_form
 
         with quiet_regex_warnings():
-            parsed = _parser.parse(regex.pattern, regex.flags)
-        code = [int(op) for op in _compiler._code(parsed, regex.flags)]  # opcodes refuse pickling
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup: list[str | None] = [None] * parsed.state.groups
-        for name, index in groupindex.items():
-            indexgroup[index] = name
-        form = (regex.pattern, regex.flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex,
-                tuple(indexgroup))
+            form = compiled_form(regex.pattern, regex.flags)
         # re.Pattern equality compares pattern, flags and compiled code: rebuild and check
         return form if _restore_pattern(*form) == regex else None
     except Exception:  # noqa: BLE001 - another Python's re internals: store the plain pattern
