@@ -10,7 +10,6 @@ Reference: docs/config.md.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -57,7 +56,11 @@ Selector = Annotated[str, AfterValidator(lambda value: _check_selector(value.str
 class ProjectConfig(BaseModel):
     """What a team can set for every draft below the config file's folder."""
 
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
+    # defer_build: the validator is built on first validation, i.e. only when a configuration
+    # file or a command-line override is read; a run with neither never needs it (see `defaults`).
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True, defer_build=True
+    )
 
     select: list[Selector] | None = Field(
         default=None, description="Rule ids or families to report; all rules when absent."
@@ -93,6 +96,11 @@ class ProjectConfig(BaseModel):
         if not (_ISO3.fullmatch(code) or code in KNOWN_BLOCS):
             raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-3 country code (e.g. ZMB) or a known bloc")
         return code
+
+    @classmethod
+    def defaults(cls) -> ProjectConfig:
+        """The configuration when no file is found: the field defaults, which need no validation."""
+        return cls.model_construct()
 
     @property
     def source(self) -> Path | None:
@@ -150,6 +158,8 @@ class ProjectConfig(BaseModel):
         `severity` overrides are merged key by key: the command line wins for the keys it names.
         """
         given = {k: v for k, v in overrides.items() if v is not None}
+        if not given:
+            return self
         if "severity" in given:
             given["severity"] = {**self.severity, **given["severity"]}
         data = self.model_dump(by_alias=False) | given
@@ -192,6 +202,8 @@ def _key(loc: tuple[Any, ...], cli: bool) -> str:
 
 def read_config(path: Path) -> ProjectConfig:
     """Read and validate one configuration file (pyproject.toml or policyspace.toml)."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -255,7 +267,7 @@ class ConfigResolver:
     def config_for(self, document: str | Path) -> ProjectConfig:
         """The configuration for one document (defaults when no configuration file is found)."""
         path = self.file_for(document)
-        return self.read(path) if path is not None else ProjectConfig()
+        return self.read(path) if path is not None else ProjectConfig.defaults()
 
     def read(self, path: Path) -> ProjectConfig:
         if path not in self._configs:
@@ -274,7 +286,7 @@ class ConfigResolver:
         if config_file is not None:
             base = self.read(Path(config_file))
         else:
-            base = ProjectConfig() if isolated else self.config_for(document)
+            base = ProjectConfig.defaults() if isolated else self.config_for(document)
         return base.with_overrides(**(overrides or {}))
 
 

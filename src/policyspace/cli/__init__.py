@@ -25,7 +25,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE_OR_INPUT)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `only` one command registered (what running it needs)."""
     parser = _Parser(
         prog="policyspace",
         description="Policy-space checks for trade and investment agreements: ISDS, stabilization, "
@@ -33,14 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"policyspace {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in [only] if only else COMMANDS:
         module = importlib.import_module(f".{name}", __name__)
         module.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # `policyspace lint ...` builds only lint's parser: registering all commands costs more than
+    # a short lint run can spare (each argparse parser looks up its message translations).
+    # Anything else (--help, --version, no or an unknown command) gets the whole parser.
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()

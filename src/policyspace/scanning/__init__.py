@@ -12,6 +12,19 @@ Everything here orchestrates: parsing is `importers`, findings are `rules`, scor
 
 from __future__ import annotations
 
-from .runner import ScanOptions, ScanSummary, run_scan
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .runner import ScanOptions, ScanSummary, run_scan
 
 __all__ = ["ScanOptions", "ScanSummary", "run_scan"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: `policyspace lint` reaches scanning.cache (the cache folder) and
+    # should not pay for the scan runner.
+    if name in __all__:
+        from . import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
