@@ -20,6 +20,17 @@ def test_positions_are_found():
     assert "export" not in found
 
 
+@pytest.mark.parametrize("accelerated", [True, False])
+def test_a_short_keyword_must_start_a_word(monkeypatch, accelerated):
+    if not accelerated:
+        monkeypatch.setitem(sys.modules, "ahocorasick", None)
+    text = "canada: nada de lo dispuesto; las medidas relacionadas; article xi; existing taxes"
+    found = KeywordIndex(["nada", "xi", "tax", "arbitra"]).positions(text)
+    assert found["nada"] == [text.index("nada de")]  # not inside "Canada" or "relacionadas"
+    assert found["xi"] == [text.index("xi;")]  # not inside "existing"
+    assert found["tax"] == [text.index("taxes")]  # a stem still finds longer words
+
+
 def test_fallback_without_pyahocorasick_agrees(monkeypatch):
     accelerated = KeywordIndex(WORDS)
     monkeypatch.setitem(sys.modules, "ahocorasick", None)  # import now fails
