@@ -9,9 +9,10 @@ Reference: docs/lint.md.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
@@ -20,6 +21,9 @@ from .config import ConfigResolver, ProjectConfig
 from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE_OR_INPUT, PolicyspaceError
 from .findings import Finding, Severity
 from .model import Family
+
+if TYPE_CHECKING:
+    from .lint_cache import LintCache
 
 #: The pseudo-rule under which a suppression that silences nothing is reported (as ruff's RUF100).
 UNUSED_SUPPRESSION_ID = "SUP001"
@@ -128,9 +132,11 @@ def lint_paths(
     overrides: dict[str, Any] | None = None,
     config_file: str | None = None,
     isolated: bool = False,
+    cache: LintCache | None = None,
 ) -> LintResult:
     """Lint documents, files or folders. `overrides` are command-line settings (None = not given);
-    `config_file` replaces discovery; `isolated` ignores every configuration file.
+    `config_file` replaces discovery; `isolated` ignores every configuration file; with a `cache`,
+    a document whose bytes, rules and settings are unchanged is not parsed or checked again.
 
     A configuration error is raised (it concerns the whole run); a document that cannot be read
     is recorded in its FileResult and the other documents are still linted.
@@ -148,13 +154,34 @@ def lint_paths(
             results.append(FileResult(file=raw, fail_on=Severity.HIGH, error=exc.render()))
             continue
         for document in documents:
-            results.append(lint_document(document, resolver.effective(document, overrides, config_file, isolated)))
+            config = resolver.effective(document, overrides, config_file, isolated)
+            results.append(lint_document(document, config) if cache is None else _lint_cached(document, config, cache))
     return LintResult(files=results)
 
 
-def lint_document(path: str, config: ProjectConfig) -> FileResult:
-    """Lint one document with its configuration."""
-    from .importers import load_document
+def _lint_cached(path: str, config: ProjectConfig, cache: LintCache) -> FileResult:
+    """`lint_document` through the result cache: a hit is read back instead of parsed and checked."""
+    from .importers import MAX_DOCUMENT_MB
+
+    try:
+        if os.stat(path).st_size > MAX_DOCUMENT_MB * 1e6:
+            return lint_document(path, config)  # which says the file is too big, without reading it
+        data = Path(path).read_bytes()
+        key = cache.key(data, config)
+    except OSError:  # a folder, a missing or unreadable file or rule file: lint_document reports it
+        return lint_document(path, config)
+    found = cache.get(path, key)
+    if found is not None:
+        return found
+    result = lint_document(path, config, data)
+    if result.error is None:
+        cache.put(path, key, result)
+    return result
+
+
+def lint_document(path: str, config: ProjectConfig, data: bytes | None = None) -> FileResult:
+    """Lint one document with its configuration (`data`: its bytes, when already read)."""
+    from .importers import load_bytes, load_document
     from .rules import check_treaty, unused_suppressions
 
     ruleset = ruleset_for(config)
@@ -162,7 +189,7 @@ def lint_document(path: str, config: ProjectConfig) -> FileResult:
         file=path, config_file=str(config.source) if config.source else None, fail_on=config.fail_on
     )
     try:
-        treaty = load_document(path)
+        treaty = load_document(path) if data is None else load_bytes(path, data)
     except PolicyspaceError as exc:
         result.error = exc.render()
         return result

@@ -68,14 +68,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--show-suppressed", action="store_true", help="also list suppressed findings, with reasons")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE (written atomically)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line on standard error")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the result cache ($POLICYSPACE_CACHE_DIR/lint, else "
+                   "~/.cache/policyspace/lint; POLICYSPACE_LINT_CACHE=0 also turns it off); "
+                   "--format sarif never uses it")
     add_config_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..lint_cache import LintCache, cache_enabled
     from ..linting import format_github, format_sarif, format_text, lint_paths, summary_line
 
-    result = lint_paths(args.files, config_overrides(args), config_file=args.config, isolated=args.isolated)
+    # SARIF is built from the parsed document and the rules, which a cached result does not keep
+    cache = LintCache() if args.format != "sarif" and cache_enabled(args.no_cache) else None
+    result = lint_paths(args.files, config_overrides(args), config_file=args.config, isolated=args.isolated,
+                        cache=cache)
     if args.format == "json":
         output = result.to_json(show_suppressed=args.show_suppressed)
     elif args.format == "sarif":
