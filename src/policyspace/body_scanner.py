@@ -1,27 +1,30 @@
 """Read the body of one unit (paragraphs and treaty text, no markup) without running Lark.
 
 Article bodies imported from XML are almost always plain paragraphs. For those, the grammar's
-`body` rule reduces to a line scanner: a line opening with a paragraph marker starts a paragraph
-whose text runs up to the next line that may open something else (the grammar's TEXT stop set),
-and any other stretch of lines is one text block. This module does exactly that with the
-grammar's own regular expressions (taken from the compiled grammar, never copied), so the items
-are the ones the Lark path builds. Whenever a body holds something the scanner does not model
-(an annotation, a comment, a `//` or `@` where a line or a paragraph's text starts), it returns
-None and the caller parses with Lark, the reference. tests/foundation/test_body_scanner.py
-checks both paths give identical documents over corpus/, the ToTA treaties and generated bodies.
+`body` rule reduces to one regular expression applied item after item: blank lines and
+indentation (the grammar's _NL and ignored spaces), then a paragraph marker followed by the
+TEXT on its line, or a TEXT alone. Lark's lexer tries the same terminals in the same order
+(PARAGRAPH_MARKER has the higher priority), and the two terminals are taken from the compiled
+grammar, never copied, so the tokens are Lark's. Whenever a body holds something this does not
+model (an annotation, a comment, an '@' or '//' where a line or a paragraph's text starts), the
+scanner declines and the caller parses with Lark, the reference.
+tests/foundation/test_body_scanner.py checks both paths build identical units over corpus/,
+every ToTA article and generated bodies.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import pairwise
+from typing import NamedTuple
 
-from .model import Span
-from .structure import Item, MarkerItem, Piece, TextItem
+from .structure import UnitTree
 
-_SPACE = re.compile(r"[^\S\n]*")  # the grammar's ignored whitespace: anything but a line break
-_NON_SPACE = re.compile(r"\S")
+
+class _Patterns(NamedTuple):
+    block_start: re.Pattern[str]  # the line break before a line that may open something else
+    marker: re.Pattern[str]
+    markup: re.Pattern[str]  # where the scanner declines
 
 
 def _lookahead_body(pattern: str, opening: str) -> str:
@@ -42,77 +45,89 @@ def _lookahead_body(pattern: str, opening: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(line that ends a text block, paragraph marker), from the compiled grammar's terminals."""
+def _patterns() -> _Patterns:
     from .treaty_parser import get_parser
 
     terminals = {t.name: t.pattern.to_regexp() for t in get_parser().terminals}
+    marker = terminals["PARAGRAPH_MARKER"]
     # TEXT continues over the next line unless it opens with one of these: "\n(?![^\S\n]*(?:...))"
     stop = _lookahead_body(terminals["TEXT"], "\n(?!")  # Lark writes the line break as is
-    # Searched as "\n(?=...)" rather than "^(?=...)" with MULTILINE: re finds the literal line
-    # break fast, but tries a "^" at every character.
-    return re.compile(f"\n(?={stop})"), re.compile(terminals["PARAGRAPH_MARKER"])
+    return _Patterns(
+        # Searched as "\n(?=...)": re finds a literal line break fast, where "^" with MULTILINE
+        # is tried at every character (and TEXT itself steps through every character).
+        block_start=re.compile(f"\n(?={stop})"),
+        marker=re.compile(marker),
+        # An annotation or a comment (or a stray '@', an error) where a line or a paragraph's text starts.
+        markup=re.compile(rf"(?:\A|\n)[^\S\n]*(?:(?:{marker})[^\S\n]*)?(?:@|//)"),
+    )
 
 
-class _Positions:
-    """1-based line and column of increasing offsets in `text`, shifted like treaty_parser._span."""
-
-    __slots__ = ("line", "offset", "shift", "text")
-
-    def __init__(self, text: str, shift: tuple[int, int, int]) -> None:
-        self.text = text
-        self.offset = 0
-        self.line = 1
-        self.shift = shift
-
-    def span(self, start: int, end: int) -> Span:
-        text = self.text
-        line0, col0, off0 = self.shift
-        start_line = self.line + text.count("\n", self.offset, start)
-        end_line = start_line + text.count("\n", start, end)
-        self.offset, self.line = end, end_line
-        start_column = start - text.rfind("\n", 0, start)
-        end_column = end - text.rfind("\n", 0, end)
-        return Span.trusted(
-            start_line + line0, start_column + (col0 if start_line == 1 else 0), start + off0,
-            end_line + line0, end_column + (col0 if end_line == 1 else 0), end + off0,
-        )
+_SPACE = re.compile(r"[^\S\n]*")  # the grammar's ignored spaces: any but a line break
+_NON_SPACE = re.compile(r"\S")
 
 
-def scan_body(text: str, shift: tuple[int, int, int] = (0, 0, 0)) -> list[Item] | None:
-    """The items the grammar's `body` rule gives for `text` (ending in a newline), or None when
-    the body holds markup the scanner leaves to Lark. `shift` is (line0, col0, off0) as in
-    treaty_parser._span. Backslashes are kept (text from XML has no escapes)."""
-    stop_line, marker_pattern = _patterns()
-    positions = _Positions(text, shift)
-    items: list[Item] = []
-    # Block boundaries: every line that may open something else, and the end of the text.
-    starts = [0, *[m.end() for m in stop_line.finditer(text)], len(text)]
-    for block_start, block_end in pairwise(starts):
-        first = _NON_SPACE.search(text, block_start, block_end)
-        if first is None:  # blank lines only
+def scan_body(text: str, shift: tuple[int, int, int], tree: UnitTree) -> bool:
+    """Give `tree` what the grammar's `body` rule reads in `text` (ending in a newline), and
+    return True; or return False, giving nothing, when the body holds markup left to Lark.
+    `shift` is (line0, col0, off0) as in treaty_parser._span. Backslashes are kept (text from
+    XML has no escapes)."""
+    patterns = _patterns()
+    if ("@" in text or "//" in text) and patterns.markup.search(text):
+        return False
+    line0, col0, off0 = shift
+    rfind, count = text.rfind, text.count
+    marker_match, space_match, non_space = patterns.marker.match, _SPACE.match, _NON_SPACE.search
+    done, line = 0, 1  # line numbers are counted forward from the last position converted
+    # A block runs from a line that may open something (or the start) up to the next such line:
+    # a paragraph and its text, or one TEXT token.
+    block_ends = [m.start() for m in patterns.block_start.finditer(text)]
+    block_ends.append(len(text))
+    block_start = 0
+    for block_end in block_ends:
+        first = non_space(text, block_start, block_end)
+        block_start = block_end + 1
+        if first is None:  # blank lines
             continue
-        position = first.start()
-        char = text[position]
-        if char == "@" or text.startswith("//", position):
-            return None  # an annotation, a comment or an error: the grammar decides
-        if text.rfind("\n", block_start, position) < 0:  # the block's first line opens it
-            marker = marker_pattern.match(text, position)
-            if marker is not None:
-                marker_span = positions.span(position, marker.end())
-                after = _SPACE.match(text, marker.end()).end()
-                rest = text[after:block_end].rstrip()
-                if not rest:
-                    items.append(MarkerItem(marker=marker.group(), span=marker_span))
-                    continue
-                if text[after] != "\n":  # the paragraph's text starts on the marker's line
-                    if rest[0] == "@" or rest.startswith("//"):
-                        return None
-                    piece = Piece(text=rest, span=positions.span(after, after + len(rest)))
-                    items.append(MarkerItem(marker=marker.group(), span=marker_span, text=piece))
-                    continue
-                items.append(MarkerItem(marker=marker.group(), span=marker_span))
-                position = _NON_SPACE.search(text, after).start()
-        value = text[position:block_end].rstrip()
-        items.append(TextItem(Piece(text=value, span=positions.span(position, position + len(value)))))
-    return items
+        start = first.start()
+        line += count("\n", done, start)
+        column = start - rfind("\n", 0, start)
+        # Only a line that may open something can hold a marker: the first line of a block.
+        marker = marker_match(text, start)
+        if marker is not None:
+            end = marker.end()
+            col_shift = col0 if line == 1 else 0
+            marker_span = (line + line0, column + col_shift, start + off0,
+                           line + line0, column + end - start + col_shift, end + off0)
+            after = space_match(text, end).end()
+            rest = text[after:block_end].rstrip()
+            if rest and text[after] != "\n":  # the paragraph's text starts on the marker's line
+                end = after + len(rest)
+                end_line = line + count("\n", after, end)
+                if end_line == line:
+                    end_column = column + end - start
+                else:
+                    end_column = end - rfind("\n", after, end)
+                tree.paragraph(marker.group(), marker_span, rest, (
+                    line + line0, column + after - start + col_shift, after + off0,
+                    end_line + line0, end_column + (col0 if end_line == 1 else 0), end + off0,
+                ))
+                done, line = end, end_line
+                continue
+            tree.paragraph(marker.group(), marker_span)
+            if not rest:
+                done = end
+                continue
+            # The text starts on a line of its own: a separate TEXT token.
+            done, start = end, non_space(text, after).start()  # type: ignore[union-attr]
+            line += count("\n", done, start)
+            column = start - rfind("\n", 0, start)
+        value = text[start:block_end].rstrip()
+        end = start + len(value)
+        end_line = line + count("\n", start, end)
+        end_column = column + end - start if end_line == line else end - rfind("\n", start, end)
+        tree.text(value, (
+            line + line0, column + (col0 if line == 1 else 0), start + off0,
+            end_line + line0, end_column + (col0 if end_line == 1 else 0), end + off0,
+        ))
+        done, line = end, end_line
+    return True

@@ -16,7 +16,18 @@ from .errors import ParseError
 from .garbage_collection import paused
 from .model import Annotation, AnnotationKind, Family, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
 from .resources import grammar_path
-from .structure import AnnotationItem, HeadingItem, Item, MarkerItem, Piece, TextItem, build_units
+from .structure import (
+    AnnotationItem,
+    HeadingItem,
+    Item,
+    MarkerItem,
+    Piece,
+    SpanTuple,
+    TextItem,
+    UnitTree,
+    build_units,
+    feed,
+)
 
 KEYWORD_KINDS: dict[str, UnitKind] = {}
 for _kind, _words in {
@@ -101,10 +112,10 @@ def get_parser() -> Lark:
         return Lark(grammar, **options)
 
 
-def _span(first: Token, last: Token, line0: int = 0, col0: int = 0, off0: int = 0) -> Span:
+def _span(first: Token, last: Token, line0: int = 0, col0: int = 0, off0: int = 0) -> SpanTuple:
     """From the start of `first` to the end of `last`, shifted when the text sits inside a
     larger file (e.g. an XML element: columns shift on the element's first line only)."""
-    return Span.trusted(
+    return (
         first.line + line0,
         first.column + (col0 if first.line == 1 else 0),
         first.start_pos + off0,
@@ -140,8 +151,11 @@ class _ToItems:
         ]
         return getattr(self, tree.data)(children)
 
-    def _s(self, tok: Token) -> Span:
+    def _s(self, tok: Token) -> SpanTuple:
         return _span(tok, tok, *self.shift)
+
+    def _model_span(self, tok: Token) -> Span:
+        return Span.trusted(*_span(tok, tok, *self.shift))
 
     def _piece(self, tok: Token) -> Piece:
         return Piece(text=unescape(tok.value) if self.escapes else tok.value, span=self._s(tok))
@@ -217,11 +231,11 @@ class _ToItems:
     # ---- annotations
     def tags(self, children: list[Token]) -> AnnotationItem:
         families = [Family(t.value) for t in children if t.type == "FAMILY"]
-        return AnnotationItem(Annotation(kind=AnnotationKind.TAGS, families=families, span=self._s(children[0])))
+        return AnnotationItem(Annotation(kind=AnnotationKind.TAGS, families=families, span=self._model_span(children[0])))
 
     def note(self, children: list[Token]) -> AnnotationItem:
         note = children[-1]
-        return AnnotationItem(Annotation(kind=AnnotationKind.NOTE, text=note.value.strip(), span=self._s(note)))
+        return AnnotationItem(Annotation(kind=AnnotationKind.NOTE, text=note.value.strip(), span=self._model_span(note)))
 
     def suppress(self, children: list[Token]) -> AnnotationItem:
         rule_ids = [t.value for t in children if t.type == "RULE_ID"]
@@ -231,7 +245,7 @@ class _ToItems:
                 kind=AnnotationKind.SUPPRESS,
                 rule_ids=rule_ids,
                 text=reason.value.strip(),
-                span=self._s(reason),
+                span=self._model_span(reason),
             )
         )
 
@@ -334,13 +348,18 @@ def _parse_treaty(text: str, path: str | None, source_format: str) -> Treaty:
 
 def parse_body_into(
     unit: Unit, text: str, path: str | None, line0: int, col0: int, off0: int, escapes: bool = False
-) -> None:
-    """Parse the raw text of one unit (paragraphs, no headings) into `unit`, positions shifted."""
+) -> Span | None:
+    """Parse the raw text of one unit (paragraphs, no headings) into `unit`, positions shifted.
+
+    Returns the span of the text that ends furthest in the body, None when it holds no text.
+    """
     text = _prepare(text)
-    items = None if escapes else scan_body(text, (line0, col0, off0))  # Lark's items, faster
-    if items is None:
-        items = grammar_body_items(text, path, line0, col0, off0, escapes)
-    build_units(items, None, container=unit)
+    tree = UnitTree(None, container=unit)
+    # The line scanner gives the grammar's result without Lark, unless the body holds markup.
+    if escapes or not scan_body(text, (line0, col0, off0), tree):
+        feed(tree, grammar_body_items(text, path, line0, col0, off0, escapes))
+    tree.finish()
+    return tree.furthest_text
 
 
 def grammar_body_items(

@@ -16,19 +16,38 @@ from hypothesis import strategies as st
 from policyspace.emitter import strip_to_plain_text
 from policyspace.errors import ParseError
 from policyspace.importers.tota import _ToTAReader
+from policyspace.model import Span, Unit, UnitKind
+from policyspace.structure import UnitTree, feed
 from policyspace.treaty_parser import grammar_body_items, scan_body
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SHIFT = (11, 7, 300)  # as for a body that starts inside an XML element: line 12, column 8
 
 
-def _both_ways(body: str) -> tuple[list | None, list | ParseError]:
+def _article() -> Unit:
+    return Unit.trusted(UnitKind.ARTICLE, "7", "Title", Span.trusted(12, 1, 250, 12, 1, 250))
+
+
+def _both_ways(body: str) -> tuple[dict | None, dict | ParseError]:
+    """The article built from `body` by the scanner (None when it declines) and by the grammar."""
     body = body if body.endswith("\n") else body + "\n"
     try:
-        reference: list | ParseError = grammar_body_items(body, "body.xml", *SHIFT)
+        items = grammar_body_items(body, "body.xml", *SHIFT)
     except ParseError as exc:
-        reference = exc
-    return scan_body(body, SHIFT), reference
+        reference: dict | ParseError = exc
+    else:
+        article = _article()
+        tree = UnitTree(None, article)
+        feed(tree, items)
+        tree.finish()
+        reference = {"article": article.model_dump(), "furthest": tree.furthest_text}
+    article = _article()
+    tree = UnitTree(None, article)
+    if not scan_body(body, SHIFT, tree):
+        assert article == _article(), "a scanner that declines must leave the unit untouched"
+        return None, reference
+    tree.finish()
+    return {"article": article.model_dump(), "furthest": tree.furthest_text}, reference
 
 
 def test_paragraphs_and_text_blocks_read_as_the_grammar_reads_them():
@@ -37,8 +56,15 @@ def test_paragraphs_and_text_blocks_read_as_the_grammar_reads_them():
     scanned, reference = _both_ways(body)
     assert scanned is not None
     assert scanned == reference
-    assert [type(item).__name__ for item in scanned] == [
-        "TextItem", "MarkerItem", "MarkerItem", "TextItem", "TextItem", "MarkerItem", "TextItem", "MarkerItem"]
+    article = scanned["article"]
+    assert article["text"] == "Each Party shall:"
+    assert [(u["number"], u["text"]) for u in article["children"]] == [
+        ("1.", "accord treatment;\n   continued here"), ("2.", "text under a bare marker")]
+    first = article["children"][0]
+    assert [(u["number"], u["text"]) for u in first["children"]] == [
+        ("(a)", "no less favourable\nArticle 5 applies.\n---")]
+    assert article["children"][1]["children"][0]["number"] == "(ii)"
+    assert first["span"]["start_line"] == 12 + 2  # shifted by SHIFT's line0
 
 
 @pytest.mark.parametrize("body", [

@@ -8,6 +8,7 @@ entity is ever resolved or fetched (no XXE), and entity-expansion bombs cannot s
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from xml.parsers import expat
 
 from pydantic import ValidationError
@@ -98,13 +99,20 @@ class _ToTAReader:
         if name in ("chapter", "article"):
             self.events.append((name, attrs, self.where()))
         if name == "article" or (len(self.stack) == 3 and self.stack[1] == "meta") or name == "partyisocode":
-            self.text_parts = []
-            self.text_start = None
+            self._restart_text()
+
+    def _restart_text(self) -> None:
+        self.text_parts = []
+        self.text_start = None
+        self.parser.CharacterDataHandler = self.chars
 
     def chars(self, data: str) -> None:
-        if self.text_start is None:
-            self.text_start = self.where()
+        """The first chunk of a text: its position is where the text starts."""
+        self.text_start = self.where()
         self.text_parts.append(data)
+        # Expat reports text in many chunks (one per line); the rest go straight into the list,
+        # with no Python call per chunk.
+        self.parser.CharacterDataHandler = self.text_parts.append
 
     def end(self, name: str) -> None:
         self.stack.pop()
@@ -116,8 +124,7 @@ class _ToTAReader:
             value = _collapse("".join(self.text_parts))
             if value:
                 self.meta_values[name] = value
-        self.text_parts = []
-        self.text_start = None
+        self._restart_text()
 
     def read(self) -> None:
         try:
@@ -139,15 +146,14 @@ class _Positions:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self.line_starts = [0]
-        start = 0
-        while True:
-            i = data.find(b"\n", start)
-            if i < 0:
-                break
-            self.line_starts.append(i + 1)
-            start = i + 1
+        # Where line n (1-based) starts is the length of lines 1 .. n-1 plus their n-1 line
+        # breaks; the lengths are summed in C.
+        self._line_lengths = [0, *accumulate(map(len, data.split(b"\n")))]
+        self._line_lengths.pop()  # the total: there is no line after the last
         self._char_offset_cache: tuple[int, int] = (0, 0)  # (byte index, char offset)
+
+    def line_start(self, line: int) -> int:
+        return self._line_lengths[line - 1] + line - 1
 
     def char_offset(self, byte_index: int) -> int:
         last_byte, last_char = self._char_offset_cache
@@ -158,7 +164,7 @@ class _Positions:
         return chars
 
     def position(self, line: int, byte_column: int, byte_index: int) -> tuple[int, int, int]:
-        line_start = self.line_starts[line - 1]
+        line_start = self.line_start(line)
         column = len(self.data[line_start : line_start + byte_column].decode("utf-8", "replace")) + 1
         return line, column, self.char_offset(byte_index)
 
@@ -199,10 +205,7 @@ def import_tota(path: str, data: bytes) -> Treaty:
     texts = iter(reader.article_texts)
     for name, attrs, (line, col, byte_index) in reader.events:
         start_line, start_col, start_off = positions.position(line, col, byte_index)
-        span = Span(
-            start_line=start_line, start_column=start_col, start_offset=start_off,
-            end_line=start_line, end_column=start_col, end_offset=start_off,
-        )
+        span = (start_line, start_col, start_off, start_line, start_col, start_off)
         if name == "chapter":
             kind, number = split_label(attrs.get("number"), UnitKind.CHAPTER, fixed_kind=False)
             if kind == UnitKind.ARTICLE:  # a chapter labelled "Article ..." is still a chapter
@@ -221,11 +224,10 @@ def import_tota(path: str, data: bytes) -> Treaty:
         if text_start is None or not text.strip():
             continue
         line, col, off = positions.position(*text_start)
-        parse_body_into(unit, text, path, line - 1, col - 1, off)
-        if unit.span is not None:
-            last = max((u.text_span for u in unit.walk() if u.text_span), key=lambda s: s.end_offset, default=None)
-            if last is not None:
-                unit.span = unit.span.model_copy(
-                    update={"end_line": last.end_line, "end_column": last.end_column, "end_offset": last.end_offset}
-                )
+        last = parse_body_into(unit, text, path, line - 1, col - 1, off)
+        span = unit.span
+        if span is not None and last is not None:  # the article ends where its text ends
+            unit.__dict__["span"] = Span.trusted(
+                span.start_line, span.start_column, span.start_offset, last.end_line, last.end_column, last.end_offset
+            )
     return Treaty(meta=meta, units=units, source=SourceInfo(path=path, format="tota-xml"))
