@@ -23,7 +23,7 @@ from .structure import UnitTree
 
 class _Patterns(NamedTuple):
     block_start: re.Pattern[str]  # the line break before a line that may open something else
-    marker: re.Pattern[str]
+    block_head: re.Pattern[str]  # blank space, then a paragraph marker and the spaces after it
     markup: re.Pattern[str]  # where the scanner declines
 
 
@@ -56,13 +56,12 @@ def _patterns() -> _Patterns:
         # Searched as "\n(?=...)": re finds a literal line break fast, where "^" with MULTILINE
         # is tried at every character (and TEXT itself steps through every character).
         block_start=re.compile(f"\n(?={stop})"),
-        marker=re.compile(marker),
+        block_head=re.compile(rf"\s*(?:({marker})[^\S\n]*)?"),
         # An annotation or a comment (or a stray '@', an error) where a line or a paragraph's text starts.
         markup=re.compile(rf"(?:\A|\n)[^\S\n]*(?:(?:{marker})[^\S\n]*)?(?:@|//)"),
     )
 
 
-_SPACE = re.compile(r"[^\S\n]*")  # the grammar's ignored spaces: any but a line break
 _NON_SPACE = re.compile(r"\S")
 
 
@@ -76,7 +75,7 @@ def scan_body(text: str, shift: tuple[int, int, int], tree: UnitTree) -> bool:
         return False
     line0, col0, off0 = shift
     rfind, count = text.rfind, text.count
-    marker_match, space_match, non_space = patterns.marker.match, _SPACE.match, _NON_SPACE.search
+    head_match, non_space = patterns.block_head.match, _NON_SPACE.search
     done, line = 0, 1  # line numbers are counted forward from the last position converted
     # A block runs from a line that may open something (or the start) up to the next such line:
     # a paragraph and its text, or one TEXT token.
@@ -84,21 +83,24 @@ def scan_body(text: str, shift: tuple[int, int, int], tree: UnitTree) -> bool:
     block_ends.append(len(text))
     block_start = 0
     for block_end in block_ends:
-        first = non_space(text, block_start, block_end)
+        # The end position takes in the line break at block_end, which the marker's "(?=\s)"
+        # may need to see. A marker can only be on a block's first line: one that may open
+        # something.
+        head = head_match(text, block_start, block_end + 1)
         block_start = block_end + 1
-        if first is None:  # blank lines
-            continue
-        start = first.start()
+        after = head.end()  # type: ignore[union-attr]
+        start, end = head.span(1)  # type: ignore[union-attr]
+        if start < 0:
+            if after >= block_end:  # blank lines
+                continue
+            start = after
         line += count("\n", done, start)
         column = start - rfind("\n", 0, start)
-        # Only a line that may open something can hold a marker: the first line of a block.
-        marker = marker_match(text, start)
-        if marker is not None:
-            end = marker.end()
+        if end >= 0:  # a paragraph marker
+            marker = text[start:end]
             col_shift = col0 if line == 1 else 0
             marker_span = (line + line0, column + col_shift, start + off0,
                            line + line0, column + end - start + col_shift, end + off0)
-            after = space_match(text, end).end()
             rest = text[after:block_end].rstrip()
             if rest and text[after] != "\n":  # the paragraph's text starts on the marker's line
                 end = after + len(rest)
@@ -107,13 +109,13 @@ def scan_body(text: str, shift: tuple[int, int, int], tree: UnitTree) -> bool:
                     end_column = column + end - start
                 else:
                     end_column = end - rfind("\n", after, end)
-                tree.paragraph(marker.group(), marker_span, rest, (
+                tree.paragraph(marker, marker_span, rest, (
                     line + line0, column + after - start + col_shift, after + off0,
                     end_line + line0, end_column + (col0 if end_line == 1 else 0), end + off0,
                 ))
                 done, line = end, end_line
                 continue
-            tree.paragraph(marker.group(), marker_span)
+            tree.paragraph(marker, marker_span)
             if not rest:
                 done = end
                 continue

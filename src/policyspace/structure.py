@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Protocol
+from typing import Any
 
-from .model import UNIT_RANK, Annotation, Span, Unit, UnitKind
+from .model import UNIT_RANK, Annotation, Span, Unit, UnitKind, trusted_span, trusted_unit
 
 _ROMAN = re.compile(r"[ivxlc]+")
 _LETTERS = re.compile(r"([a-z])\1?")  # (a) ... (z), then (aa) (bb) ...
@@ -112,129 +112,120 @@ def _marker_kind(marker: str) -> UnitKind | None:
     return None
 
 
-class _Numbered(Protocol):
-    kind: UnitKind
-    number: str | None
+def _continues_letters(marker: str, open_kinds: Sequence[tuple[UnitKind, str | None]]) -> bool:
+    """Whether an ambiguous marker ('(i)', '(v)', ...) is the next letter of an open letter list."""
+    previous = _predecessor(marker_core(marker))
+    for kind, number in reversed(open_kinds):
+        if kind == UnitKind.SUBPARAGRAPH:
+            return previous is not None and marker_core(number or "") == previous
+        if kind == UnitKind.ITEM:
+            continue
+        if UNIT_RANK[kind] < UNIT_RANK[UnitKind.SUBPARAGRAPH]:
+            break
+    return False
 
 
-def classify_marker(marker: str, open_units: Sequence[_Numbered]) -> UnitKind:
-    """Paragraph level of a marker; a lone '(i)' is the letter after '(h)', else roman one."""
+def classify_marker(marker: str, open_kinds: Sequence[tuple[UnitKind, str | None]]) -> UnitKind:
+    """Paragraph level of a marker, given the (kind, number) of the units open before it:
+    a lone '(i)' is the letter after '(h)', else roman one."""
     kind = _marker_kind(marker)
     if kind is not None:
         return kind
-    # Ambiguous ("i", "v", "x", "ii", ...): a letter only if it continues an open letter list.
-    previous = _predecessor(marker_core(marker))
-    for unit in reversed(open_units):
-        if unit.kind == UnitKind.SUBPARAGRAPH:
-            if previous is not None and marker_core(unit.number or "") == previous:
-                return UnitKind.SUBPARAGRAPH
-            break
-        if unit.kind == UnitKind.ITEM:
-            continue
-        if UNIT_RANK[unit.kind] < UNIT_RANK[UnitKind.SUBPARAGRAPH]:
-            break
-    return UnitKind.ITEM
-
-
-def span_of(span: SpanTuple | None) -> Span | None:
-    return None if span is None else Span.trusted(*span)
+    return UnitKind.SUBPARAGRAPH if _continues_letters(marker, open_kinds) else UnitKind.ITEM
 
 
 def as_tuple(span: Span) -> SpanTuple:
     return (span.start_line, span.start_column, span.start_offset, span.end_line, span.end_column, span.end_offset)
 
 
-class _Open:
-    """A unit being built: what is known of it until it closes and becomes a Unit."""
-
-    __slots__ = ("annotations", "children", "end", "kind", "number", "pieces", "rank", "span", "title")
-
-    def __init__(self, kind: UnitKind, number: str | None, title: str | None, span: SpanTuple | None,
-                 annotations: list[Annotation], children: list[Unit],
-                 pieces: list[tuple[str, SpanTuple]], end: SpanTuple | None) -> None:
-        self.kind = kind
-        self.number = number
-        self.title = title
-        self.rank = UNIT_RANK[kind]
-        self.span = span  # the heading or marker; grows to the furthest point reached below
-        self.annotations = annotations
-        self.children = children
-        self.pieces = pieces  # its own text, as (text, span) pieces
-        self.end = end  # the furthest point reached by the unit's text or children
+# A unit still open is a list (one is made per paragraph, and a list is several times cheaper
+# to make than an object): its kind, number, title, rank, heading or marker span, the furthest
+# point its text or children reach, its text pieces ((text, span) pairs), annotations, children.
+_KIND, _NUMBER, _TITLE, _RANK, _SPAN, _END, _PIECES, _ANNOTATIONS, _CHILDREN = range(9)
 
 
 class UnitTree:
     """Nests headings, paragraphs, text and annotations, given in document order, into units.
 
-    With `container`, what is given is that unit's body: its text and paragraphs go into it.
-    `source` (the parsed text) lets text that an annotation or comment interrupted keep its
-    original line breaks.
+    With `container`, what is given is that unit's body: its text and paragraphs go into it,
+    and its span grows to the furthest point they reach; with `ends_at_text`, to where the
+    body's text ends when it has any. `source` (the parsed text) lets text that an annotation
+    or comment interrupted keep its original line breaks. Units and their Span objects are
+    made once, when they close.
     """
 
-    __slots__ = ("_base", "_container", "_pending", "_source", "_stack", "furthest_text", "top")
+    __slots__ = ("_base", "_container", "_ends_at_text", "_furthest_text", "_pending", "_source", "_stack",
+                 "top")
 
-    def __init__(self, source: str | None = None, container: Unit | None = None) -> None:
+    def __init__(self, source: str | None = None, container: Unit | None = None, ends_at_text: bool = False) -> None:
         self.top: list[Unit] = []
-        self._stack: list[_Open] = []
+        self._stack: list[list[Any]] = []
         self._pending: list[Annotation] = []
         self._source = source
         self._container = container
-        #: The text span that ends furthest, over every unit closed here.
-        self.furthest_text: Span | None = None
+        self._ends_at_text = ends_at_text
+        self._furthest_text: Span | None = None  # the text span that ends furthest so far
         if container is not None:
             span = None if container.span is None else as_tuple(container.span)
-            self._stack.append(_Open(container.kind, container.number, container.title, span,
-                                     container.annotations, container.children, [], None))
+            self._stack.append([container.kind, container.number, container.title, UNIT_RANK[container.kind],
+                                span, None, None, container.annotations, container.children])
         self._base = len(self._stack)  # the container is never closed by what it contains
 
     def _open(self, kind: UnitKind, number: str | None, title: str | None, span: SpanTuple,
-              pieces: list[tuple[str, SpanTuple]], end: SpanTuple | None, take_pending: bool = True) -> _Open:
+              pieces: list[tuple[str, SpanTuple]] | None, end: SpanTuple | None,
+              take_pending: bool = True) -> None:
         stack = self._stack
         rank = UNIT_RANK[kind]
-        while len(stack) > self._base and stack[-1].rank >= rank:
+        base = self._base
+        while len(stack) > base and stack[-1][_RANK] >= rank:
             self._close()
-        annotations: list[Annotation] = []
         if self._pending and take_pending:
             annotations, self._pending = self._pending, []
-        unit = _Open(kind, number, title, span, annotations, [], pieces, end)
-        stack.append(unit)
-        return unit
+        else:
+            annotations = []
+        stack.append([kind, number, title, rank, span, end, pieces, annotations, []])
 
     def _close(self) -> None:
         stack = self._stack
-        unit = stack.pop()
-        parent = stack[-1] if stack else None
-        span, end = unit.span, unit.end
+        kind, number, title, _, span, end, pieces, annotations, children = stack.pop()
         if end is not None and span is not None and end[5] > span[5]:
             span = (span[0], span[1], span[2], end[3], end[4], end[5])
         text, text_span = "", None
-        if unit.pieces:
-            text, text_span = self._join(unit.pieces)
-            furthest = self.furthest_text
+        if pieces:
+            if len(pieces) == 1:
+                text, piece_span = pieces[0]
+                text_span = trusted_span(*piece_span)
+            else:
+                text, text_span = self._join(pieces)
+            furthest = self._furthest_text
             if furthest is None or text_span.end_offset > furthest.end_offset:
-                self.furthest_text = text_span
-        if parent is not None and span is not None and (parent.end is None or span[5] > parent.end[5]):
-            parent.end = span
-        if parent is None and self._container is not None:
+                self._furthest_text = text_span
+        if stack:
+            parent = stack[-1]
+            if span is not None and (parent[_END] is None or span[5] > parent[_END][5]):
+                parent[_END] = span
+            siblings = parent[_CHILDREN]
+        elif self._container is not None:
             container = self._container
             fields = container.__dict__  # already valid values: no __setattr__ per field
             if text_span is not None:
                 fields["text"], fields["text_span"] = text, text_span
-            if span is not None and container.span is not None and span[5] > container.span.end_offset:
-                fields["span"] = Span.trusted(*span)
+            start, text_end = container.span, self._furthest_text
+            if start is not None and text_end is not None and self._ends_at_text:
+                fields["span"] = trusted_span(start.start_line, start.start_column, start.start_offset,
+                                              text_end.end_line, text_end.end_column, text_end.end_offset)
+            elif span is not None and start is not None and span[5] > start.end_offset:
+                fields["span"] = trusted_span(*span)
             return
-        built = Unit.trusted_full(unit.kind, unit.number, unit.title, text,
-                                  None if span is None else Span.trusted(*span), text_span,
-                                  unit.annotations, unit.children)
-        (parent.children if parent is not None else self.top).append(built)
+        else:
+            siblings = self.top
+        siblings.append(trusted_unit(kind, number, title, text, span, text_span, annotations, children))
 
     def _join(self, pieces: list[tuple[str, SpanTuple]]) -> tuple[str, Span]:
-        first_text, first = pieces[0]
-        if len(pieces) == 1:
-            return first_text, Span.trusted(*first)
+        first = pieces[0][1]
         last = pieces[-1][1]
         source = self._source
-        parts = [first_text]
+        parts = [pieces[0][0]]
         for (_, before), (text, after) in pairwise(pieces):
             gap = None
             if source is not None:
@@ -243,31 +234,37 @@ class UnitTree:
                     gap = None  # an annotation or comment sat between: join with a line break
             parts.append(gap if gap is not None else "\n")
             parts.append(text)
-        return "".join(parts), Span.trusted(first[0], first[1], first[2], last[3], last[4], last[5])
+        return "".join(parts), trusted_span(first[0], first[1], first[2], last[3], last[4], last[5])
 
     def heading(self, kind: UnitKind, number: str | None, title: str | None, span: SpanTuple) -> None:
-        self._open(kind, number, title, span, [], None)
+        self._open(kind, number, title, span, None, None)
 
     def paragraph(self, marker: str, span: SpanTuple, text: str | None = None,
                   text_span: SpanTuple | None = None) -> None:
         """A paragraph marker, with the text that follows it on its line."""
         if not self._stack:  # paragraphs before the first heading belong to the preamble
-            self._open(UnitKind.PREAMBLE, None, None, span, [], None, take_pending=False)  # annotations are the paragraph's
-        kind = classify_marker(marker, self._stack)
+            self._open(UnitKind.PREAMBLE, None, None, span, None, None, take_pending=False)  # annotations are the paragraph's
+        kind = _marker_kind(marker)
+        if kind is None:
+            letter = _continues_letters(marker, [(unit[_KIND], unit[_NUMBER]) for unit in self._stack])
+            kind = UnitKind.SUBPARAGRAPH if letter else UnitKind.ITEM
         if text_span is None:
-            self._open(kind, marker, None, span, [], None)
+            self._open(kind, marker, None, span, None, None)
         else:
             self._open(kind, marker, None, span, [(text, text_span)], text_span)  # type: ignore[list-item]
 
     def text(self, text: str, span: SpanTuple) -> None:
         if not self._stack:  # text before the first heading: the preamble
-            self._open(UnitKind.PREAMBLE, None, None, span, [], None)
+            self._open(UnitKind.PREAMBLE, None, None, span, None, None)
         unit = self._stack[-1]
         if self._pending:
-            unit.annotations.extend(self._pending)
+            unit[_ANNOTATIONS].extend(self._pending)
             self._pending = []
-        unit.pieces.append((text, span))
-        unit.end = span
+        if unit[_PIECES] is None:
+            unit[_PIECES] = [(text, span)]
+        else:
+            unit[_PIECES].append((text, span))
+        unit[_END] = span
 
     def annotation(self, annotation: Annotation) -> None:
         self._pending.append(annotation)

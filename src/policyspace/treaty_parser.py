@@ -348,18 +348,18 @@ def _parse_treaty(text: str, path: str | None, source_format: str) -> Treaty:
 
 def parse_body_into(
     unit: Unit, text: str, path: str | None, line0: int, col0: int, off0: int, escapes: bool = False
-) -> Span | None:
+) -> None:
     """Parse the raw text of one unit (paragraphs, no headings) into `unit`, positions shifted.
 
-    Returns the span of the text that ends furthest in the body, None when it holds no text.
+    The unit's span then ends where the body's text ends (where its last marker ends, if the
+    body has no text).
     """
     text = _prepare(text)
-    tree = UnitTree(None, container=unit)
+    tree = UnitTree(None, container=unit, ends_at_text=True)
     # The line scanner gives the grammar's result without Lark, unless the body holds markup.
     if escapes or not scan_body(text, (line0, col0, off0), tree):
         feed(tree, grammar_body_items(text, path, line0, col0, off0, escapes))
     tree.finish()
-    return tree.furthest_text
 
 
 def grammar_body_items(

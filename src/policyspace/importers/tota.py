@@ -8,13 +8,12 @@ entity is ever resolved or fetched (no XXE), and entity-expansion bombs cannot s
 from __future__ import annotations
 
 import re
-from itertools import accumulate
 from xml.parsers import expat
 
 from pydantic import ValidationError
 
 from ..errors import InputError
-from ..model import SourceInfo, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
+from ..model import SourceInfo, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
 from ..structure import HeadingItem, build_units
 from ..treaty_parser import KEYWORD_KINDS, parse_body_into
 
@@ -70,10 +69,12 @@ class _ToTAReader:
         self.stack: list[str] = []
         self.meta_values: dict[str, str] = {}
         self.parties: list[str] = []
-        self.events: list[tuple[str, dict[str, str], tuple[int, int, int]]] = []
+        # Positions are expat's byte indexes: asking expat for line and column makes it count
+        # them over the whole file; _Positions converts the few needed afterwards.
+        self.events: list[tuple[str, dict[str, str], int]] = []
         self.text_parts: list[str] = []
-        self.text_start: tuple[int, int, int] | None = None
-        self.article_texts: list[tuple[str, tuple[int, int, int] | None]] = []
+        self.text_start: int | None = None
+        self.article_texts: list[tuple[str, int | None]] = []
         self.parser = expat.ParserCreate("utf-8")
         p = self.parser
         p.buffer_text = False  # the first chunk's position is where the text starts
@@ -90,14 +91,10 @@ class _ToTAReader:
     def refuse_external(self, *args: object) -> int:
         raise _Refused("the XML refers to an external entity; policyspace never fetches or reads one")
 
-    def where(self) -> tuple[int, int, int]:
-        p = self.parser
-        return p.CurrentLineNumber, p.CurrentColumnNumber, p.CurrentByteIndex
-
     def start(self, name: str, attrs: dict[str, str]) -> None:
         self.stack.append(name)
         if name in ("chapter", "article"):
-            self.events.append((name, attrs, self.where()))
+            self.events.append((name, attrs, self.parser.CurrentByteIndex))
         if name == "article" or (len(self.stack) == 3 and self.stack[1] == "meta") or name == "partyisocode":
             self._restart_text()
 
@@ -108,7 +105,7 @@ class _ToTAReader:
 
     def chars(self, data: str) -> None:
         """The first chunk of a text: its position is where the text starts."""
-        self.text_start = self.where()
+        self.text_start = self.parser.CurrentByteIndex
         self.text_parts.append(data)
         # Expat reports text in many chunks (one per line); the rest go straight into the list,
         # with no Python call per chunk.
@@ -142,31 +139,34 @@ class _ToTAReader:
 
 
 class _Positions:
-    """Convert expat's (line, byte column, byte index) into character line/column/offset."""
+    """Line, column and character offset of a byte index of the file, in increasing order.
+
+    Lines are counted by line feeds. The column is worked out as it always has been here: the
+    bytes from the line start, as many as expat counts characters to the position, decoded
+    (so it comes out short after multi-byte characters on the same line; kept, because spans
+    must not change under callers that stored them).
+    """
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        # Where line n (1-based) starts is the length of lines 1 .. n-1 plus their n-1 line
-        # breaks; the lengths are summed in C.
-        self._line_lengths = [0, *accumulate(map(len, data.split(b"\n")))]
-        self._line_lengths.pop()  # the total: there is no line after the last
-        self._char_offset_cache: tuple[int, int] = (0, 0)  # (byte index, char offset)
+        self.ascii = data.isascii()  # then characters are bytes
+        self._last: tuple[int, int, int] = (0, 1, 0)  # (byte index, line, char offset) last converted
 
-    def line_start(self, line: int) -> int:
-        return self._line_lengths[line - 1] + line - 1
-
-    def char_offset(self, byte_index: int) -> int:
-        last_byte, last_char = self._char_offset_cache
+    def position(self, byte_index: int) -> tuple[int, int, int]:
+        data = self.data
+        last_byte, line, chars = self._last
         if byte_index < last_byte:
-            last_byte, last_char = 0, 0
-        chars = last_char + len(self.data[last_byte:byte_index].decode("utf-8", "replace"))
-        self._char_offset_cache = (byte_index, chars)
-        return chars
-
-    def position(self, line: int, byte_column: int, byte_index: int) -> tuple[int, int, int]:
-        line_start = self.line_start(line)
-        column = len(self.data[line_start : line_start + byte_column].decode("utf-8", "replace")) + 1
-        return line, column, self.char_offset(byte_index)
+            last_byte, line, chars = 0, 1, 0
+        line += data.count(b"\n", last_byte, byte_index)
+        line_start = data.rfind(b"\n", 0, byte_index) + 1
+        if self.ascii:
+            chars, column = byte_index, byte_index - line_start + 1
+        else:
+            chars += len(data[last_byte:byte_index].decode("utf-8", "replace"))
+            expat_column = len(data[line_start:byte_index].decode("utf-8", "replace"))
+            column = len(data[line_start : line_start + expat_column].decode("utf-8", "replace")) + 1
+        self._last = (byte_index, line, chars)
+        return line, column, chars
 
 
 def _treaty_type(raw: str | None) -> TreatyType | None:
@@ -201,10 +201,10 @@ def import_tota(path: str, data: bytes) -> Treaty:
     if values.get("type"):
         meta.extra["tota_type"] = values["type"]
     items = []
-    articles: list[tuple[Unit, str, tuple[int, int, int] | None]] = []
+    articles: list[tuple[Unit, str, int | None]] = []
     texts = iter(reader.article_texts)
-    for name, attrs, (line, col, byte_index) in reader.events:
-        start_line, start_col, start_off = positions.position(line, col, byte_index)
+    for name, attrs, byte_index in reader.events:
+        start_line, start_col, start_off = positions.position(byte_index)
         span = (start_line, start_col, start_off, start_line, start_col, start_off)
         if name == "chapter":
             kind, number = split_label(attrs.get("number"), UnitKind.CHAPTER, fixed_kind=False)
@@ -223,11 +223,6 @@ def import_tota(path: str, data: bytes) -> Treaty:
     for unit, (_, text, text_start) in zip(article_units, articles):
         if text_start is None or not text.strip():
             continue
-        line, col, off = positions.position(*text_start)
-        last = parse_body_into(unit, text, path, line - 1, col - 1, off)
-        span = unit.span
-        if span is not None and last is not None:  # the article ends where its text ends
-            unit.__dict__["span"] = Span.trusted(
-                span.start_line, span.start_column, span.start_offset, last.end_line, last.end_column, last.end_offset
-            )
+        line, col, off = positions.position(text_start)
+        parse_body_into(unit, text, path, line - 1, col - 1, off)  # the article ends where its text ends
     return Treaty(meta=meta, units=units, source=SourceInfo(path=path, format="tota-xml"))
