@@ -302,3 +302,19 @@ def build_units(
     tree = UnitTree(source, container)
     feed(tree, items)
     return tree.finish()
+
+
+def headings_without_body_as_text(items: list[Item], source: str) -> list[Item]:
+    """Plain text: a heading followed at once by a heading of the same or a higher level holds
+    nothing. It is a table-of-contents entry, or a heading left behind by a conversion, so it is
+    kept as text of the unit before it rather than opening an empty unit."""
+    out: list[Item] = []
+    for index, item in enumerate(items):
+        if isinstance(item, HeadingItem) and index + 1 < len(items):
+            following = items[index + 1]
+            if isinstance(following, HeadingItem) and UNIT_RANK[following.kind] <= UNIT_RANK[item.kind]:
+                span = item.span
+                out.append(TextItem(Piece(source[span[2] : span[5]], span)))
+                continue
+        out.append(item)
+    return out

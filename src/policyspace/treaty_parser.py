@@ -27,6 +27,7 @@ from .structure import (
     UnitTree,
     build_units,
     feed,
+    headings_without_body_as_text,
 )
 
 KEYWORD_KINDS: dict[str, UnitKind] = {}
@@ -339,6 +340,8 @@ def _parse_treaty(text: str, path: str | None, source_format: str) -> Treaty:
         if not exc.source_line:
             exc.source_line = text.split("\n")[exc.line - 1]
         raise
+    if source_format != "treaty":  # plain text (.txt, Word, PDF): tables of contents and stray headings
+        items = headings_without_body_as_text(items, text)
     units, leftover = build_units(items, text)
     treaty = Treaty(meta=meta or TreatyMeta(), units=units, annotations=leftover)
     if path is not None:

@@ -14,7 +14,7 @@ from policyspace.treaty_parser import parse_treaty
 
 #: Plain-text recovery measured on the 424 English treaties (see docs/treaty-format.md for why
 #: the rest differ: headings that ToTA left inside article text are found by the plain path).
-PLAIN_TEXT_FLOOR = 0.945
+PLAIN_TEXT_FLOOR = 0.95  # issue 2: >= 95% of the English treaties
 
 
 @dataclass
