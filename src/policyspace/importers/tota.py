@@ -13,8 +13,8 @@ from xml.parsers import expat
 from pydantic import ValidationError
 
 from ..errors import InputError
-from ..model import SourceInfo, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
-from ..structure import HeadingItem, build_units
+from ..model import SourceInfo, Treaty, TreatyMeta, TreatyType, UnitKind
+from ..structure import UnitTree
 from ..treaty_parser import KEYWORD_KINDS, parse_body_into
 
 _WS = re.compile(r"\s+")
@@ -163,8 +163,12 @@ class _Positions:
             chars, column = byte_index, byte_index - line_start + 1
         else:
             chars += len(data[last_byte:byte_index].decode("utf-8", "replace"))
-            expat_column = len(data[line_start:byte_index].decode("utf-8", "replace"))
-            column = len(data[line_start : line_start + expat_column].decode("utf-8", "replace")) + 1
+            prefix = data[line_start:byte_index]
+            if prefix.isascii():
+                column = len(prefix) + 1
+            else:
+                expat_column = len(prefix.decode("utf-8", "replace"))
+                column = len(data[line_start : line_start + expat_column].decode("utf-8", "replace")) + 1
         self._last = (byte_index, line, chars)
         return line, column, chars
 
@@ -200,29 +204,28 @@ def import_tota(path: str, data: bytes) -> Treaty:
         raise InputError(f"invalid ToTA metadata ({field}): {error['msg'].removeprefix('Value error, ')}", path) from None
     if values.get("type"):
         meta.extra["tota_type"] = values["type"]
-    items = []
-    articles: list[tuple[Unit, str, int | None]] = []
+    tree = UnitTree()
+    bodies: list[tuple[str, tuple[int, int, int]] | None] = []  # per article: its text, where it starts
     texts = iter(reader.article_texts)
-    for name, attrs, byte_index in reader.events:
+    for name, attrs, byte_index in reader.events:  # in document order, as _Positions wants them
         start_line, start_col, start_off = positions.position(byte_index)
         span = (start_line, start_col, start_off, start_line, start_col, start_off)
         if name == "chapter":
             kind, number = split_label(attrs.get("number"), UnitKind.CHAPTER, fixed_kind=False)
             if kind == UnitKind.ARTICLE:  # a chapter labelled "Article ..." is still a chapter
                 kind = UnitKind.CHAPTER
-            items.append(HeadingItem(kind=kind, number=number, title=_title(attrs.get("name")), span=span))
-        else:
-            _, number = split_label(attrs.get("number"), UnitKind.ARTICLE, fixed_kind=True)
-            text, text_start = next(texts)
-            heading = HeadingItem(kind=UnitKind.ARTICLE, number=number, title=_title(attrs.get("name")), span=span)
-            items.append(heading)
-            articles.append((heading, text, text_start))  # type: ignore[arg-type]
-    units, _ = build_units(items)
+            tree.heading(kind, number, _title(attrs.get("name")), span)
+            continue
+        _, number = split_label(attrs.get("number"), UnitKind.ARTICLE, fixed_kind=True)
+        tree.heading(UnitKind.ARTICLE, number, _title(attrs.get("name")), span)
+        text, text_start = next(texts)
+        empty = text_start is None or not text or text.isspace()
+        bodies.append(None if empty else (text, positions.position(text_start)))  # type: ignore[arg-type]
+    units, _ = tree.finish()
     # Fill each article with its paragraphs, parsed by the grammar's `body` rule.
     article_units = [u for unit in units for u in unit.walk() if u.kind == UnitKind.ARTICLE]
-    for unit, (_, text, text_start) in zip(article_units, articles):
-        if text_start is None or not text.strip():
-            continue
-        line, col, off = positions.position(text_start)
-        parse_body_into(unit, text, path, line - 1, col - 1, off)  # the article ends where its text ends
+    for unit, body in zip(article_units, bodies):
+        if body is not None:
+            text, (line, col, off) = body
+            parse_body_into(unit, text, path, line - 1, col - 1, off)  # the article ends where its text ends
     return Treaty(meta=meta, units=units, source=SourceInfo(path=path, format="tota-xml"))
