@@ -166,9 +166,11 @@ class UnitTree:
         self._ends_at_text = ends_at_text
         self._furthest_text: Span | None = None  # the text span that ends furthest so far
         if container is not None:
+            # Its new annotations and children are kept apart until finish(): a tree given up
+            # half way (the line scanner declining) leaves the container as it was.
             span = None if container.span is None else as_tuple(container.span)
             self._stack.append([container.kind, container.number, container.title, UNIT_RANK[container.kind],
-                                span, None, None, container.annotations, container.children])
+                                span, None, None, [], []])
         self._base = len(self._stack)  # the container is never closed by what it contains
 
     def _open(self, kind: UnitKind, number: str | None, title: str | None, span: SpanTuple,
@@ -207,6 +209,8 @@ class UnitTree:
             siblings = parent[_CHILDREN]
         elif self._container is not None:
             container = self._container
+            container.annotations.extend(annotations)
+            container.children.extend(children)
             fields = container.__dict__  # already valid values: no __setattr__ per field
             if text_span is not None:
                 fields["text"], fields["text_span"] = text, text_span
@@ -274,6 +278,23 @@ class UnitTree:
         while self._stack:
             self._close()
         return self.top, self._pending
+
+
+class ItemList(list[Item]):
+    """The items a scanner reads, kept in order (the same calls as UnitTree's)."""
+
+    def heading(self, kind: UnitKind, number: str | None, title: str | None, span: SpanTuple) -> None:
+        self.append(HeadingItem(kind, number, title, span))
+
+    def paragraph(self, marker: str, span: SpanTuple, text: str | None = None,
+                  text_span: SpanTuple | None = None) -> None:
+        self.append(MarkerItem(marker, span, None if text_span is None else Piece(text, text_span)))  # type: ignore[arg-type]
+
+    def text(self, text: str, span: SpanTuple) -> None:
+        self.append(TextItem(Piece(text, span)))
+
+    def annotation(self, annotation: Annotation) -> None:
+        self.append(AnnotationItem(annotation))
 
 
 def feed(tree: UnitTree, items: list[Item]) -> None:

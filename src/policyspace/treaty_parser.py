@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from functools import lru_cache
 from typing import Any
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from pydantic import ValidationError
 
-from .body_scanner import scan_body
 from .errors import ParseError
 from .garbage_collection import paused
-from .model import Annotation, AnnotationKind, Family, Span, Treaty, TreatyMeta, TreatyType, Unit, UnitKind
+from .line_scanner import read_header, scan_body, scan_document
+from .model import Span, Treaty, TreatyMeta, Unit
 from .resources import grammar_path
 from .structure import (
     AnnotationItem,
     HeadingItem,
     Item,
+    ItemList,
     MarkerItem,
     Piece,
     SpanTuple,
@@ -29,28 +27,21 @@ from .structure import (
     feed,
     headings_without_body_as_text,
 )
+from .treaty_format import (  # KEYWORD_KINDS, TYPE_ALIASES and unescape are imported from here elsewhere
+    KEYWORD_KINDS,
+    TYPE_ALIASES,
+    HeaderField,
+    header_meta,
+    heading_number,
+    heading_title,
+    note_annotation,
+    suppress_annotation,
+    tags_annotation,
+    unescape,
+)
 
-KEYWORD_KINDS: dict[str, UnitKind] = {}
-for _kind, _words in {
-    UnitKind.PART: "part partie parte title titre título titulo",
-    UnitKind.CHAPTER: "chapter chapitre capítulo capitulo",
-    UnitKind.SECTION: "section sección seccion",
-    UnitKind.ARTICLE: "article artículo articulo art.",
-    UnitKind.ANNEX: "annex annexe anexo appendix",
-}.items():
-    for _word in _words.split():
-        KEYWORD_KINDS[_word] = _kind
-
-TYPE_ALIASES = {t.value.lower(): t for t in TreatyType} | {
-    "bilateral investment treaty": TreatyType.BIT,
-    "free trade agreement": TreatyType.FTA,
-    "economic partnership agreement": TreatyType.EPA,
-    "customs union": TreatyType.CU,
-    "partial scope agreement": TreatyType.PSA,
-    "economic integration agreement": TreatyType.EIA,
-    "hga": TreatyType.CONTRACT,
-    "host government agreement": TreatyType.CONTRACT,
-}
+__all__ = ["KEYWORD_KINDS", "TYPE_ALIASES", "get_parser", "grammar_body_items", "parse_body_into", "parse_treaty",
+           "unescape"]
 
 # Words a lawyer understands, for the grammar's terminal names (used in error messages).
 EXPECTED_WORDS = {
@@ -75,8 +66,6 @@ EXPECTED_WORDS = {
     "NOTE_KEYWORD": "@note",
     "SUPPRESS": "@suppress",
 }
-_TITLE_SEPARATORS = " \t:.-–—"
-_ESCAPED_LINE = re.compile(r"^([ \t]*)\\", re.MULTILINE)
 
 
 def _grammar_cache_file() -> str | None:
@@ -126,11 +115,6 @@ def _span(first: Token, last: Token, line0: int = 0, col0: int = 0, off0: int = 
     )
 
 
-def unescape(text: str) -> str:
-    """Drop the one backslash that keeps a markup-looking line as treaty text."""
-    return _ESCAPED_LINE.sub(r"\1", text) if "\\" in text else text
-
-
 class _ToItems:
     """Turn the parse tree (two levels deep: document -> items -> tokens) into structure items.
 
@@ -162,46 +146,15 @@ class _ToItems:
         return Piece(text=unescape(tok.value) if self.escapes else tok.value, span=self._s(tok))
 
     # ---- header
-    def field(self, children: list[Token]) -> tuple[Token, Token | None]:
-        return children[0], children[1] if len(children) > 1 else None
-
     def header(self, children: list[Any]) -> TreatyMeta:
-        values: dict[str, Any] = {"extra": {}}
+        fields = []
         for child in children:
-            if not isinstance(child, Tree):
-                continue
-            name_tok, value_tok = self.field(child.children)
-            name = name_tok.value.lower()
-            value = value_tok.value.strip() if value_tok is not None else ""
-            try:
-                if name == "title":
-                    values["title"] = value
-                elif name == "parties":
-                    values["parties"] = [p.strip().upper() for p in re.split(r"[,;\s]+", value) if p.strip()]
-                    TreatyMeta(parties=values["parties"])
-                elif name == "type":
-                    if value.lower() not in TYPE_ALIASES:
-                        raise ValueError(
-                            f"unknown treaty type {value!r}; use one of "
-                            + ", ".join(t.value for t in TreatyType)
-                        )
-                    values["type"] = TYPE_ALIASES[value.lower()]
-                elif name in ("date", "signed", "date_signed"):
-                    values["date_signed"] = dt.date.fromisoformat(value)
-                elif name == "language":
-                    values["language"] = value.lower()
-                    TreatyMeta(language=values["language"])
-                else:
-                    values["extra"][name_tok.value] = value
-            except (ValueError, ValidationError) as exc:
-                message = str(exc)
-                if isinstance(exc, ValidationError):
-                    message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-                elif name in ("date", "signed", "date_signed"):
-                    message = f"the date {value!r} is not in the form YYYY-MM-DD"
-                tok = value_tok or name_tok
-                raise ParseError(f"header field '{name}': {message}", self.path, tok.line, tok.column) from None
-        return TreatyMeta(**values)
+            if isinstance(child, Tree):
+                name_tok, value_tok = child.children[0], child.children[1] if len(child.children) > 1 else None
+                shown = value_tok or name_tok  # where an error in the field is shown
+                fields.append(HeaderField(name_tok.value, value_tok.value if value_tok is not None else None,
+                                          shown.line, shown.column))
+        return header_meta(fields, self.path)
 
     # ---- structure
     def heading(self, children: list[Token]) -> HeadingItem:
@@ -212,14 +165,11 @@ class _ToItems:
         for tok in children[1:]:
             end = tok
             if tok.type == "HEADING_NUMBER":
-                number = tok.value.strip()
-                if number.startswith("["):
-                    number = number[1:-1].strip() or None
+                number = heading_number(tok.value)
             elif tok.type == "HEADING_TITLE":
-                title = tok.value.lstrip(_TITLE_SEPARATORS).rstrip() or None
+                title = heading_title(tok.value)
         span = _span(keyword, end, *self.shift)
-        kind = KEYWORD_KINDS[keyword.value.lower()]
-        return HeadingItem(kind=kind, number=number, title=title, span=span)
+        return HeadingItem(kind=KEYWORD_KINDS[keyword.value.lower()], number=number, title=title, span=span)
 
     def paragraph(self, children: list[Token]) -> MarkerItem:
         marker = children[0]
@@ -231,24 +181,15 @@ class _ToItems:
 
     # ---- annotations
     def tags(self, children: list[Token]) -> AnnotationItem:
-        families = [Family(t.value) for t in children if t.type == "FAMILY"]
-        return AnnotationItem(Annotation(kind=AnnotationKind.TAGS, families=families, span=self._model_span(children[0])))
+        families = [t.value for t in children if t.type == "FAMILY"]
+        return AnnotationItem(tags_annotation(families, self._model_span(children[0])))
 
     def note(self, children: list[Token]) -> AnnotationItem:
-        note = children[-1]
-        return AnnotationItem(Annotation(kind=AnnotationKind.NOTE, text=note.value.strip(), span=self._model_span(note)))
+        return AnnotationItem(note_annotation(children[-1].value, self._model_span(children[-1])))
 
     def suppress(self, children: list[Token]) -> AnnotationItem:
         rule_ids = [t.value for t in children if t.type == "RULE_ID"]
-        reason = children[-1]
-        return AnnotationItem(
-            Annotation(
-                kind=AnnotationKind.SUPPRESS,
-                rule_ids=rule_ids,
-                text=reason.value.strip(),
-                span=self._model_span(reason),
-            )
-        )
+        return AnnotationItem(suppress_annotation(rule_ids, children[-1].value, self._model_span(children[-1])))
 
     def start(self, children: list[Any]) -> tuple[TreatyMeta | None, list[Item]]:
         meta = children[0] if children and isinstance(children[0], TreatyMeta) else None
@@ -331,15 +272,19 @@ def parse_treaty(text: str, path: str | None = None, source_format: str = "treat
 def _parse_treaty(text: str, path: str | None, source_format: str) -> Treaty:
     from .model import SourceInfo
 
-    try:
-        tree = get_parser().parse(text, start="start")
-        meta, items = _ToItems(path).transform(tree)
-    except UnexpectedInput as exc:
-        raise _translate(exc, text, path, 0, 0) from None
-    except ParseError as exc:  # a header value was refused: show its line
-        if not exc.source_line:
-            exc.source_line = text.split("\n")[exc.line - 1]
-        raise
+    scanned = _scanned_items(text, path)
+    if scanned is not None:
+        meta, items = scanned
+    else:
+        try:
+            tree = get_parser().parse(text, start="start")
+            meta, items = _ToItems(path).transform(tree)
+        except UnexpectedInput as exc:
+            raise _translate(exc, text, path, 0, 0) from None
+        except ParseError as exc:  # a header value was refused: show its line
+            if not exc.source_line:
+                exc.source_line = text.split("\n")[exc.line - 1]
+            raise
     if source_format != "treaty":  # plain text (.txt, Word, PDF): tables of contents and stray headings
         items = headings_without_body_as_text(items, text)
     units, leftover = build_units(items, text)
@@ -347,6 +292,21 @@ def _parse_treaty(text: str, path: str | None, source_format: str) -> Treaty:
     if path is not None:
         treaty.source = SourceInfo(path=path, format=source_format)
     return treaty
+
+
+def _scanned_items(text: str, path: str | None) -> tuple[TreatyMeta | None, list[Item]] | None:
+    """The header and items the grammar reads in `text`, found by the line scanner; None when
+    the scanner leaves the document to Lark (which also reports any error)."""
+    header = read_header(text)
+    if header is None:
+        return None
+    fields, start = header
+    try:
+        meta = header_meta(fields, path) if fields is not None else None
+    except ParseError:
+        return None
+    items = ItemList()
+    return (meta, items) if scan_document(text, start, items) else None
 
 
 def parse_body_into(
@@ -359,8 +319,10 @@ def parse_body_into(
     """
     text = _prepare(text)
     tree = UnitTree(None, container=unit, ends_at_text=True)
-    # The line scanner gives the grammar's result without Lark, unless the body holds markup.
+    # The line scanner gives the grammar's result without Lark, unless the body holds something
+    # it leaves to the grammar.
     if escapes or not scan_body(text, (line0, col0, off0), tree):
+        tree = UnitTree(None, container=unit, ends_at_text=True)
         feed(tree, grammar_body_items(text, path, line0, col0, off0, escapes))
     tree.finish()
 

@@ -35,7 +35,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _RACY_NS = 2_000_000_000
 #: Version of document_codec's encoding (kept here so computing cache keys imports no model).
 DOCUMENT_CODEC_VERSION = 1
-_PARSER_SOURCES = ("model.py", "structure.py", "treaty_parser.py", "decoding.py", "importers")
+_PARSER_SOURCES = ("model.py", "structure.py", "treaty_parser.py", "treaty_format.py", "line_scanner.py",
+                   "decoding.py", "importers")
 
 
 def default_cache_dir() -> Path:
