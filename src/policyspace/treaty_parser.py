@@ -262,17 +262,23 @@ def _prepare(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def parse_treaty(text: str, path: str | None = None, source_format: str = "treaty") -> Treaty:
-    """Parse a whole document in the annotated format (plain treaty text is a valid document)."""
+def parse_treaty(
+    text: str, path: str | None = None, source_format: str = "treaty", *, grammar_only: bool = False
+) -> Treaty:
+    """Parse a whole document in the annotated format (plain treaty text is a valid document).
+
+    The line scanner reads it when it can, else the Lark grammar; both give the same document.
+    `grammar_only` makes the grammar read it (the reference, for tests and benchmarks).
+    """
     text = _prepare(text)
     with paused():
-        return _parse_treaty(text, path, source_format)
+        return _parse_treaty(text, path, source_format, grammar_only)
 
 
-def _parse_treaty(text: str, path: str | None, source_format: str) -> Treaty:
+def _parse_treaty(text: str, path: str | None, source_format: str, grammar_only: bool) -> Treaty:
     from .model import SourceInfo
 
-    scanned = _scanned_items(text, path)
+    scanned = None if grammar_only else _scanned_items(text, path)
     if scanned is not None:
         meta, items = scanned
     else:

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policyspace import treaty_parser
 from policyspace.emitter import emit, strip_to_plain_text
 from policyspace.errors import ParseError
 from policyspace.importers import load_document
@@ -106,22 +105,28 @@ def test_every_tota_article_body(tota_dir):
 
 # ---------------------------------------------------------------- whole documents
 
-def _grammar_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(treaty_parser, "_scanned_items", lambda text, path: None)
-
-
 def _parse_both_ways(text: str, source_format: str = "treaty") -> tuple[object, object]:
-    """parse_treaty's result (a model dump, or the error message) with and without the scanner."""
+    """parse_treaty's result (a model dump, or the error message) with the scanner and by the
+    grammar alone."""
     results = []
-    for scanner in (True, False):
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            if not scanner:
-                _grammar_only(monkeypatch)
-            try:
-                results.append(parse_treaty(text, "doc.treaty", source_format).model_dump())
-            except ParseError as exc:
-                results.append(exc.render())
+    for grammar_only in (False, True):
+        try:
+            results.append(parse_treaty(text, "doc.treaty", source_format, grammar_only=grammar_only).model_dump())
+        except ParseError as exc:
+            results.append(exc.render())
     return results[0], results[1]
+
+
+def test_grammar_only_reads_with_the_grammar(monkeypatch):
+    # The comparisons above are only worth something if the reference path never scans.
+    def no_scanning(*args: object) -> bool:
+        raise AssertionError("the line scanner was used")
+
+    monkeypatch.setattr("policyspace.treaty_parser.scan_document", no_scanning)
+    monkeypatch.setattr("policyspace.treaty_parser.read_header", no_scanning)
+    assert parse_treaty("Article 1\n1. Text.\n", grammar_only=True).articles()[0].children[0].text == "Text."
+    with pytest.raises(AssertionError):
+        parse_treaty("Article 1\n1. Text.\n")
 
 
 DOCUMENT = """\
