@@ -125,27 +125,9 @@ def excerpt_with_highlights(
     raw = text[start:end]
     prefix = "…" if start > window[0] else ""
     excerpt = prefix + _WS.sub(" ", raw).strip() + ("…" if end < window[1] else "")
-    # where each run of white space starts and how many characters collapsing removed up to
-    # its end: one pass over the window instead of one per highlight
-    runs = [(m.start(), m.end()) for m in _WS.finditer(raw)]
-    run_starts = [s for s, _ in runs]
-    removed: list[int] = []
-    total = 0
-    for s, e in runs:
-        total += (e - s) if s == 0 else (e - s - 1)  # a leading run vanishes, others become " "
-        removed.append(total)
 
-    def collapsed(offset: int) -> int:  # where raw[offset - start] lands in the excerpt
-        inside = offset - start
-        index = bisect_right(run_starts, inside) - 1
-        if index < 0:
-            return len(prefix) + inside
-        s, e = runs[index]
-        before = removed[index - 1] if index else 0
-        if inside >= e:
-            return len(prefix) + inside - removed[index]
-        # inside a run: it collapses to a single space (or nothing at the very start)
-        return len(prefix) + s - before + (0 if s == 0 else min(1, inside - s))
+    def collapsed(offset: int) -> int:  # where raw[offset] lands in the excerpt
+        return len(prefix) + len(_WS.sub(" ", raw[: offset - start]).lstrip())
 
     marks = []
     for s, e in highlights:
