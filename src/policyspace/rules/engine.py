@@ -323,14 +323,23 @@ def counts_as_present(finding: Finding) -> bool:
     return not finding.suppressed and finding.severity != Severity.INFO
 
 
-def treaty_flags(findings: list[Finding], ruleset: Ruleset | None = None) -> dict[str, bool]:
-    """Treaty-level flags (comparable to UNCTAD's IIA Mapping) from the rules' `flags` metadata."""
+def flag_evidence(findings: list[Finding], ruleset: Ruleset | None = None) -> dict[str, list[str]]:
+    """Treaty-level flag -> the rules (in finding order, each once) whose counted findings raise it."""
     ruleset = ruleset or load_ruleset()
-    flags = {name: False for name in ruleset.flag_names()}
+    evidence: dict[str, list[str]] = {}
     for finding in findings:
         if not counts_as_present(finding):
             continue
         rule = ruleset.get(finding.rule_id)
         for flag in rule.flags if rule else ():
-            flags[flag] = True
-    return flags
+            rules = evidence.setdefault(flag, [])
+            if finding.rule_id not in rules:
+                rules.append(finding.rule_id)
+    return evidence
+
+
+def treaty_flags(findings: list[Finding], ruleset: Ruleset | None = None) -> dict[str, bool]:
+    """Treaty-level flags (comparable to UNCTAD's IIA Mapping) from the rules' `flags` metadata."""
+    ruleset = ruleset or load_ruleset()
+    raised = flag_evidence(findings, ruleset)
+    return {name: name in raised for name in ruleset.flag_names()}

@@ -125,22 +125,14 @@ def load_coding(path: Path, ruleset: Ruleset) -> list[CodedTreaty]:
 def compare_coding(coded: list[CodedTreaty], tota_dir: Path, ruleset: Ruleset) -> CodingComparison:
     """Run the rules over each coded treaty and compare its flags with the coder's answers."""
     from ..importers import load_document
-    from .engine import check_treaty, counts_as_present
+    from .engine import check_treaty, flag_evidence
 
     result = CodingComparison()
     for item in coded:
         xml_path = tota_dir / item.file
         if not xml_path.is_file():
             raise InputError(f"{item.file} is not in the ToTA folder {tota_dir}")
-        findings = check_treaty(load_document(xml_path), ruleset)
-        behind: dict[str, list[str]] = {}
-        for finding in findings:
-            rule = ruleset.get(finding.rule_id)
-            if rule is None or not counts_as_present(finding):
-                continue
-            for flag in rule.flags:
-                if finding.rule_id not in behind.setdefault(flag, []):
-                    behind[flag].append(finding.rule_id)
+        behind = flag_evidence(check_treaty(load_document(xml_path), ruleset), ruleset)
         result.treaties += 1
         agree_all = True
         for flag, coder in item.values.items():
