@@ -46,7 +46,11 @@ DEFINITION_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 #: An article whose heading says it holds definitions: its sentences define, they do not bind.
-DEFINITION_HEADING = re.compile(r"definition|definici|définition|interpretation|interpretaci", re.IGNORECASE)
+DEFINITION_HEADING = re.compile(
+    # "Interpretation" alone (or "Definitions and Interpretation"); not "Interpretation of Annexes"
+    r"definition|definici|définition|^\W*(?:general |rules of )?interpretaci[óo]n\W*$|^\W*(?:general |rules of )?interpretation\W*$",
+    re.IGNORECASE,
+)
 #: A sentence that only points elsewhere: "Article 10.9 (Performance Requirements) shall apply."
 CROSS_REFERENCE_SENTENCE = re.compile(
     r"^\W{0,6}(?:the provisions of\s+|las disposiciones del?\s+|les dispositions de l'\s*)?"
