@@ -232,3 +232,14 @@ def test_a_file_that_cannot_be_read_is_an_error_row_and_the_rest_are_scanned(
     assert "permission denied" in summary.stats.errors[0]["message"]
     scanned = (tmp_path / "out" / "treaties.csv").read_text(encoding="utf-8")
     assert all(p.name in scanned for p in good_corpus.rglob("*.treaty"))
+
+
+def test_work_is_handed_out_biggest_document_first(tmp_path: Path) -> None:
+    from policyspace.scanning.runner import largest_first
+
+    small, big, medium = tmp_path / "a.treaty", tmp_path / "b.treaty", tmp_path / "c.treaty"
+    small.write_text("x")
+    big.write_text("x" * 300)
+    medium.write_text("x" * 20)
+    missing = str(tmp_path / "gone.treaty")  # unreadable files keep a turn, at the end
+    assert largest_first([str(small), missing, str(big), str(medium)]) == [str(big), str(medium), str(small), missing]

@@ -63,7 +63,3 @@ class KeywordIndex:
             else:
                 del found[word]
         return found
-
-    def found(self, lowered: str) -> set[str]:
-        """The keywords that occur in `lowered`."""
-        return set(self.positions(lowered))

@@ -48,7 +48,7 @@ DEFINITION_SENTENCE = re.compile(
 #: An article whose heading says it holds definitions: its sentences define, they do not bind.
 DEFINITION_HEADING = re.compile(
     # "Interpretation" alone (or "Definitions and Interpretation"); not "Interpretation of Annexes"
-    r"definition|definici|définition|^\W*(?:general |rules of )?interpretaci[óo]n\W*$|^\W*(?:general |rules of )?interpretation\W*$",
+    r"definition|definici|définition|^\W*(?:general |rules of )?interpreta(?:tion|ci[óo]n)\W*$",
     re.IGNORECASE,
 )
 #: A sentence that only points elsewhere: "Article 10.9 (Performance Requirements) shall apply."
