@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from policyspace.errors import RuleFileError
+from policyspace.rules import check_treaty
 from policyspace.rules.loader import build_ruleset
+from policyspace.treaty_parser import parse_treaty
 
 GOOD_RULE = """
 [[rules]]
@@ -134,3 +136,24 @@ def test_version_is_a_stable_content_hash(tmp_path):
     assert build_ruleset([folder]).version == first
     (folder / "custom.toml").write_text(GOOD_RULE.replace('message = "m"', 'message = "changed"'), encoding="utf-8")
     assert build_ruleset([folder]).version != first
+
+
+HEADING_RULE = GOOD_RULE.replace(
+    "[rules.match]\npattern = 'arbitration'",
+    "[rules.match]\nall = [ { pattern = 'arbitration' }, { heading = '\\binvestment' } ]",
+)
+
+
+def test_a_heading_condition_tests_the_articles_headings_not_the_window(tmp_path):
+    ruleset = build_ruleset([write(tmp_path, HEADING_RULE)])
+    inside = parse_treaty("Chapter 9: Investment\nArticle 1: Claims\nThe investor may go to arbitration.\n", path="a.treaty")
+    outside = parse_treaty("Chapter 19: Dispute Settlement\nArticle 1: Panels\nThe Party may go to arbitration.\n", path="b.treaty")
+    in_text = parse_treaty("Article 1: Claims\nThe investment dispute may go to arbitration.\n", path="c.treaty")
+    assert [f.rule_id for f in check_treaty(inside, ruleset) if f.rule_id == "TEST001"] == ["TEST001"]
+    assert not [f for f in check_treaty(outside, ruleset) if f.rule_id == "TEST001"]
+    assert not [f for f in check_treaty(in_text, ruleset) if f.rule_id == "TEST001"]  # the text is not the heading
+
+
+def test_a_bad_heading_regex_names_rule_and_field(tmp_path):
+    message = error_for(write(tmp_path, HEADING_RULE.replace("\\binvestment", "(invest")))
+    assert "TEST001" in message and "match.all[1].heading" in message

@@ -18,7 +18,7 @@ from .schema import FamilyInfo, Rule, RuleFile, check_regex
 _MACRO = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _INNER_CARET = re.compile(r"(?<![\\\[])\^")  # a '^' that is neither escaped nor a class negation
 #: Keys whose string values are regular expressions (macros are expanded in them).
-_REGEX_KEYS = {"pattern", "near", "headings", "not_headings", "extract"}
+_REGEX_KEYS = {"pattern", "near", "heading", "headings", "not_headings", "extract"}
 
 
 class Ruleset:
@@ -123,6 +123,11 @@ def _check_patterns(rule: Rule, path: Path) -> None:
                     "'^' only anchors a whole pattern at the start of a sentence or paragraph; "
                     "write the anchored alternative as its own pattern inside `any`",
                 )
+        if condition.heading is not None:
+            try:
+                check_regex(condition.heading)
+            except ValueError as exc:
+                raise _error(path, rule.id, f"{field}.heading", str(exc)) from None
         for i, value in enumerate(condition.near or []):
             try:
                 check_regex(value)

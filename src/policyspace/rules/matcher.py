@@ -286,6 +286,37 @@ def flexible_spaces(pattern: str) -> str:
     return "".join(out)
 
 
+#: A rule's "[^.;]" gap keeps a match inside one clause; the full stop of a numbered reference
+#: ("Article 10.3", "paragraph 2.1(b)") does not end a clause, so the gap lets it through.
+_CLAUSE_GAP = "[^.;]"
+_NUMBER_AWARE_GAP = r"(?:[^.;]|\.(?=\d))"
+
+
+def number_aware_gaps(pattern: str) -> str:
+    """Rewrite each `[^.;]` character class (outside other classes) to also match a full stop
+    that is followed by a digit, as inside "Article 10.3"."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if not in_class and pattern.startswith(_CLAUSE_GAP, i):
+            out.append(_NUMBER_AWARE_GAP)
+            i += len(_CLAUSE_GAP)
+            continue
+        if in_class:
+            in_class = char != "]" or (out and out[-1] == "[")
+        elif char == "[":
+            in_class = True
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 def lower_pattern(pattern: str) -> str:
     """The pattern for lower-cased text: letters lower-cased, escapes (\\S, \\W, \\B...) kept.
 
@@ -310,7 +341,7 @@ def compile_pattern(
     key = (pattern, lowered)
     found = cache.get(key)
     if found is None:
-        source = flexible_spaces(pattern)
+        source = flexible_spaces(number_aware_gaps(pattern))
         with quiet_regex_warnings():
             found = cache[key] = compile_with_prefix(lower_pattern(source)) if lowered else re.compile(source, _FLAGS)
     return found
@@ -420,6 +451,22 @@ class _Not(_Node):
 _WORD = re.compile(r"\S+")
 
 
+#: The article being matched, for `heading` conditions (set by CompiledRule.apply).
+_ARTICLE: list[ArticleText | None] = [None]
+
+
+class _Heading(_Node):
+    """Holds when the article's headings match; contributes no highlighted words."""
+
+    def __init__(self, pattern: str) -> None:
+        with quiet_regex_warnings():
+            self.regex = re.compile(flexible_spaces(pattern), _FLAGS)
+
+    def holds(self, text: str) -> list[Span] | None:
+        article = _ARTICLE[0]
+        return [] if article is not None and self.regex.search(article.headings) else None
+
+
 class _Near(_Node):
     def __init__(self, first: str, second: str, words: int, cache: dict[tuple[str, bool], re.Pattern[str]]) -> None:
         self.first = _Pattern(first, cache)
@@ -507,6 +554,8 @@ def compile_condition(condition: Condition, cache: dict[tuple[str, bool], re.Pat
         return _Any([compile_condition(c, cache) for c in condition.any])
     if condition.not_ is not None:
         return _Not(compile_condition(condition.not_, cache))
+    if condition.heading is not None:
+        return _Heading(condition.heading)
     assert condition.near is not None and condition.words is not None
     return _Near(condition.near[0], condition.near[1], condition.words, cache)
 
@@ -588,6 +637,7 @@ class CompiledRule:
             return None
         lowered = article.lowered
         requirements = self.requirements
+        _ARTICLE[0] = article
         for window in self.windows(article, anchors):
             start, end = window
             text = lowered[start:end]

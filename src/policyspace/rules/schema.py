@@ -52,7 +52,9 @@ class Condition(_Strict):
     - `pattern`: a regular expression (case-insensitive) that must occur in the window;
     - `all` / `any`: every / at least one sub-condition holds in the same window;
     - `not`: the sub-condition does not hold in the window;
-    - `near` + `words`: the two patterns occur within `words` words of each other.
+    - `near` + `words`: the two patterns occur within `words` words of each other;
+    - `heading`: a regular expression that must occur in the article's headings (its chapter,
+      section and article titles), wherever the window is.
     """
 
     pattern: str | None = None
@@ -61,13 +63,14 @@ class Condition(_Strict):
     not_: Condition | None = Field(default=None, alias="not")
     near: list[str] | None = None
     words: int | None = None
+    heading: str | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Condition:
-        keys = [k for k in ("pattern", "all", "any", "not_", "near") if getattr(self, k) is not None]
+        keys = [k for k in ("pattern", "all", "any", "not_", "near", "heading") if getattr(self, k) is not None]
         if len(keys) != 1:
             shown = ", ".join(k.rstrip("_") for k in keys) or "none"
-            raise ValueError(f"a condition needs exactly one of pattern, all, any, not, near (got {shown})")
+            raise ValueError(f"a condition needs exactly one of pattern, all, any, not, near, heading (got {shown})")
         if self.near is not None:
             if len(self.near) != 2:
                 raise ValueError("near takes exactly two patterns")
