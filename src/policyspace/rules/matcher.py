@@ -288,33 +288,13 @@ def flexible_spaces(pattern: str) -> str:
 
 #: A rule's "[^.;]" gap keeps a match inside one clause; the full stop of a numbered reference
 #: ("Article 10.3", "paragraph 2.1(b)") does not end a clause, so the gap lets it through.
-_CLAUSE_GAP = "[^.;]"
-_NUMBER_AWARE_GAP = r"(?:[^.;]|\.(?=\d))"
+_CLAUSE_GAP = re.compile(r"(?<!\\)((?:\\\\)*)\[\^\.;\]")  # "[^.;]", not escaped
 
 
 def number_aware_gaps(pattern: str) -> str:
-    """Rewrite each `[^.;]` character class (outside other classes) to also match a full stop
-    that is followed by a digit, as inside "Article 10.3"."""
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if not in_class and pattern.startswith(_CLAUSE_GAP, i):
-            out.append(_NUMBER_AWARE_GAP)
-            i += len(_CLAUSE_GAP)
-            continue
-        if in_class:
-            in_class = char != "]" or (out and out[-1] == "[")
-        elif char == "[":
-            in_class = True
-        out.append(char)
-        i += 1
-    return "".join(out)
+    """Rewrite each `[^.;]` character class to also match a full stop followed by a digit, as
+    inside "Article 10.3"."""
+    return _CLAUSE_GAP.sub(lambda m: m.group(1) + r"(?:[^.;]|\.(?=\d))", pattern)
 
 
 def lower_pattern(pattern: str) -> str:
