@@ -438,9 +438,8 @@ _ARTICLE: list[ArticleText | None] = [None]
 class _Heading(_Node):
     """Holds when the article's headings match; contributes no highlighted words."""
 
-    def __init__(self, pattern: str) -> None:
-        with quiet_regex_warnings():
-            self.regex = re.compile(flexible_spaces(pattern), _FLAGS)
+    def __init__(self, pattern: str, cache: dict[tuple[str, bool], re.Pattern[str]]) -> None:
+        self.regex = compile_pattern(pattern, cache, lowered=False)  # as a rule's `headings`
 
     def holds(self, text: str) -> list[Span] | None:
         article = _ARTICLE[0]
@@ -535,7 +534,7 @@ def compile_condition(condition: Condition, cache: dict[tuple[str, bool], re.Pat
     if condition.not_ is not None:
         return _Not(compile_condition(condition.not_, cache))
     if condition.heading is not None:
-        return _Heading(condition.heading)
+        return _Heading(condition.heading, cache)
     assert condition.near is not None and condition.words is not None
     return _Near(condition.near[0], condition.near[1], condition.words, cache)
 
