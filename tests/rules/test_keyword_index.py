@@ -45,6 +45,11 @@ def test_fallback_without_pyahocorasick_agrees(monkeypatch):
         ("investment agreement", "an investment\n      agreement", True),
         ("(?:the )?umbrella", "umbrella", True),
         ("[^ ]+x", "abx", True),
+        # inside a character class a space is any one white-space character, no-break space included
+        ("balance[- ]?of", "balance\xa0of", True),
+        ("balance[- ]?of", "balance\nof", True),
+        ("balance[- ]?of", "balance_of", False),
+        ("[^ ]+x", "a\nx", False),
     ],
 )
 def test_a_space_in_a_pattern_matches_any_line_break(pattern, text, should_match):

@@ -244,6 +244,8 @@ def flexible_spaces(pattern: str) -> str:
 
     Treaty text is wrapped at arbitrary points (ToTA keeps the PDF's line breaks), so rule authors
     write "investment agreement" and the engine matches "investment\\n   agreement".
+    Inside a character class a space stands for one white-space character: "balance[- ]of"
+    matches "balance\\xa0of" (ToTA often has no-break spaces), "[^ ]" excludes line breaks too.
     Inside a look-behind, which must keep a fixed width, a space matches one white-space
     character: "(?<!\\bno )" stays valid.
     """
@@ -259,7 +261,8 @@ def flexible_spaces(pattern: str) -> str:
             continue
         if in_class:
             in_class = char != "]" or (out and out[-1] == "[")
-            out.append(char)
+            # "[- ]" in a pattern also takes a no-break space or a line break between the words
+            out.append("\\s" if char == " " else char)
         elif char == "[":
             in_class = True
             out.append(char)
