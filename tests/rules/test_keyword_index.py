@@ -50,6 +50,10 @@ def test_fallback_without_pyahocorasick_agrees(monkeypatch):
         ("balance[- ]?of", "balance\nof", True),
         ("balance[- ]?of", "balance_of", False),
         ("[^ ]+x", "a\nx", False),
+        # an optional space takes a wrapped line as well as nothing
+        ("non-?tariff ?measures", "non-tariff \n  measures", True),
+        ("non-?tariff ?measures", "nontariffmeasures", True),
+        ("non-?tariff ?measures", "non-tariff-measures", False),
     ],
 )
 def test_a_space_in_a_pattern_matches_any_line_break(pattern, text, should_match):

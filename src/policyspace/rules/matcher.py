@@ -244,6 +244,7 @@ def flexible_spaces(pattern: str) -> str:
 
     Treaty text is wrapped at arbitrary points (ToTA keeps the PDF's line breaks), so rule authors
     write "investment agreement" and the engine matches "investment\\n   agreement".
+    An optional space ("non-tariff ?measures") takes any run of white space, or none.
     Inside a character class a space stands for one white-space character: "balance[- ]of"
     matches "balance\\xa0of" (ToTA often has no-break spaces), "[^ ]" excludes line breaks too.
     Inside a look-behind, which must keep a fixed width, a space matches one white-space
@@ -279,7 +280,11 @@ def flexible_spaces(pattern: str) -> str:
             j = i
             while j < len(pattern) and pattern[j] == " ":
                 j += 1
-            quantified = j < len(pattern) and pattern[j] in "?*+{"
+            if j < len(pattern) and pattern[j] == "?":  # an optional space: any run of white space, or none
+                out.append("\\s*")
+                i = j + 1
+                continue
+            quantified = j < len(pattern) and pattern[j] in "*+{"
             out.append("\\s" if quantified else "\\s+")
             i = j
             continue
