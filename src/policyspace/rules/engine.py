@@ -16,6 +16,9 @@ _EXCERPT_LIMIT = 600
 _ARTICLE = UnitKind.ARTICLE
 _PARAGRAPH = UnitKind.PARAGRAPH
 _WS = re.compile(r"\s+")
+_PREAMBLE_KIND = UnitKind.PREAMBLE
+#: "Preamble", "Preámbulo", "Préambule" as a heading, or as the first word of the text.
+PREAMBLE_HEADING = re.compile(r"^\W*(?:preamble|pre[áa]mbulo|pr[ée]ambule)\b", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- articles
@@ -55,14 +58,35 @@ def heading_line(path: tuple[Unit, ...], unit: Unit) -> str:
     return " / ".join(parts)
 
 
+def is_preamble(path: tuple[Unit, ...], article: Unit) -> bool:
+    """Is this unit a treaty's preamble? Its recitals ("Recognising the right to regulate...",
+    "Desiring to eliminate export duties...") guide interpretation but bind no one.
+
+    A preamble unit, an article headed "Preamble", an unnumbered article directly under a
+    "Preamble" heading (ToTA files the recitals so), or a text that opens with the word. A
+    numbered article under a "Preamble" heading is not: some ToTA files put a whole treaty there.
+    """
+    if article.kind is _PREAMBLE_KIND or (article.title and PREAMBLE_HEADING.match(article.title)):
+        return True
+    parent = path[-1] if path else None
+    if (
+        parent is not None
+        and not article.number
+        and (parent.kind is _PREAMBLE_KIND or PREAMBLE_HEADING.match(parent.title or parent.label))
+    ):
+        return True
+    return bool(article.text and PREAMBLE_HEADING.match(article.text[:40]))
+
+
 def article_text(path: tuple[Unit, ...], article: Unit) -> ArticleText:
     """Join the article's own text and its paragraphs' into one text, remembering each piece."""
     headings = lambda: heading_line(path, article)
     definitions = bool(article.title and DEFINITION_HEADING.search(article.title))
+    preamble = is_preamble(path, article)
     if not article.children:  # the common case in ToTA: one block of text per article
         text = article.text
         pieces = [Piece(0, len(text), article, path, -1)] if text else []
-        return ArticleText(text, pieces, headings, definitions)
+        return ArticleText(text, pieces, headings, definitions, preamble)
     texts: list[str] = []
     pieces: list[Piece] = []
     offset = 0
@@ -84,7 +108,7 @@ def article_text(path: tuple[Unit, ...], article: Unit) -> ArticleText:
             visit(child, ancestors + (unit,), paragraph)
 
     visit(article, path, -1)
-    return ArticleText("".join(texts), pieces, headings, definitions)
+    return ArticleText("".join(texts), pieces, headings, definitions, preamble)
 
 
 # ---------------------------------------------------------------- locations and excerpts

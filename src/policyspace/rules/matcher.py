@@ -110,15 +110,19 @@ class ArticleText:
         "_paragraphs",
         "_sentences",
         "is_definitions",
+        "is_preamble",
         "pieces",
         "text",
     )
 
-    def __init__(self, text: str, pieces: list[Piece], headings: object, is_definitions: bool = False) -> None:
+    def __init__(
+        self, text: str, pieces: list[Piece], headings: object, is_definitions: bool = False, is_preamble: bool = False
+    ) -> None:
         self.text = text
         self.pieces = pieces
         self._headings = headings  # a string, or a callable that builds it (most rules never ask)
         self.is_definitions = is_definitions
+        self.is_preamble = is_preamble  # recitals: rules with skip_preamble (the default) pass over them
         self._lowered: str | None = None
         self._sentences: list[int] | None = None
         self._paragraphs: list[int] | None = None
@@ -591,6 +595,7 @@ class CompiledRule:
             option for option in self.requirements if not is_common(option) and min(map(len, option)) >= _ARTICLE_MIN
         ]
         self.skips = (rule.skip_definitions, rule.skip_cross_references)
+        self.skip_preamble = rule.skip_preamble
         self.headings = compile_pattern(rule.headings, cache, lowered=False) if rule.headings else None
         self.not_headings = compile_pattern(rule.not_headings, cache, lowered=False) if rule.not_headings else None
         self.carve_outs = [(spec, compile_condition(spec.when, cache)) for spec in rule.unless]
@@ -620,7 +625,7 @@ class CompiledRule:
 
     def apply(self, article: ArticleText, anchors: list[int] | None = None) -> RuleMatch | None:
         """The first window where the rule holds and no carve-out drops it, or None."""
-        if self.skips[0] and article.is_definitions:
+        if (self.skips[0] and article.is_definitions) or (self.skip_preamble and article.is_preamble):
             return None
         lowered = article.lowered
         requirements = self.requirements

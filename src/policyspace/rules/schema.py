@@ -137,6 +137,7 @@ class Rule(_Strict):
     not_headings: str | None = None  # ... and must not match this one
     skip_definitions: bool = True
     skip_cross_references: bool = True
+    skip_preamble: bool = True  # a preamble's recitals are not binding (see engine.is_preamble)
     unless: list[CarveOutSpec] = Field(default_factory=list)
     extract: dict[str, str] = Field(default_factory=dict)  # name -> regex with one group
     normalize: dict[str, str] = Field(default_factory=dict)  # extracted value (lower-case) -> canonical
