@@ -206,3 +206,34 @@ def test_explain_unknown_rule_suggests_close_ids(run_cli):
 def test_explain_treaty_rules(run_cli, rule_id):
     status, out, _ = run_cli("explain", rule_id)
     assert status == 0 and "Treaty-level rule" in out
+
+
+PREAMBLES = """\
+---
+title: Preamble test
+---
+The Parties, desiring that no Party shall adopt or maintain any duty, tax or other charge on the export of any good, agree as follows:
+
+Chapter 1: Preamble
+Article: Recitals
+No Party shall adopt or maintain any duty, tax or other charge on the export of any good to the territory of the other Party.
+
+Chapter 2: Trade in goods
+Article 1: Export duties
+No Party shall adopt or maintain any duty, tax or other charge on the export of any good to the territory of the other Party.
+"""
+
+
+def test_preamble_recitals_are_not_findings_but_the_same_words_in_an_article_are():
+    findings = check_treaty(parse_treaty(PREAMBLES, "draft.treaty"), load_ruleset())
+    assert {tuple(f.unit_path) for f in findings if f.rule_id == "EXP001"} == {("Chapter 2", "Article 1")}
+
+
+def test_a_numbered_article_under_a_preamble_heading_still_counts():
+    # some ToTA files put a whole treaty under a "Preamble" heading
+    text = PREAMBLES.replace("Article: Recitals", "Article 7: Recitals")
+    findings = check_treaty(parse_treaty(text, "draft.treaty"), load_ruleset())
+    assert {tuple(f.unit_path) for f in findings if f.rule_id == "EXP001"} == {
+        ("Chapter 1", "Article 7"),
+        ("Chapter 2", "Article 1"),
+    }
