@@ -111,6 +111,7 @@ class ArticleText:
         "_sentences",
         "is_definitions",
         "is_preamble",
+        "memo",
         "pieces",
         "text",
     )
@@ -123,6 +124,9 @@ class ArticleText:
         self._headings = headings  # a string, or a callable that builds it (most rules never ask)
         self.is_definitions = is_definitions
         self.is_preamble = is_preamble  # recitals: rules with skip_preamble (the default) pass over them
+        # results of pattern searches on this article's windows, shared by all rules: many rules use
+        # the same macros ({export}, {nothing_prevents}...) on the same sentence
+        self.memo: dict[tuple[int, str], list[Span] | None] = {}
         self._lowered: str | None = None
         self._sentences: list[int] | None = None
         self._paragraphs: list[int] | None = None
@@ -340,19 +344,17 @@ def compile_pattern(
 
 
 class _Node:
-    """A compiled condition: `holds(text)` gives the matched spans, or None if it does not hold."""
+    """A compiled condition: `holds(text, article)` gives the matched spans in `text` (a window of
+    `article`, lower-cased), or None if it does not hold. Nodes keep no state between calls:
+    what one article's evaluation remembers lives on its ArticleText, so threads can share a
+    compiled ruleset."""
 
-    def holds(self, text: str) -> list[Span] | None:
+    def holds(self, text: str, article: ArticleText) -> list[Span] | None:
         raise NotImplementedError
 
     def requirements(self) -> list[list[str]]:
         """Lists of strings, one string of each list occurs in any text where the condition holds."""
         return []
-
-
-#: Results of pattern searches on the current window's text, shared by all rules: many rules use
-#: the same macros ({export}, {nothing_prevents}...) on the same sentence. Cleared per article.
-_MEMO: dict[tuple[int, str], list[Span] | None] = {}
 
 
 class _Pattern(_Node):
@@ -368,7 +370,7 @@ class _Pattern(_Node):
     def requirements(self) -> list[list[str]]:
         return self._requirements
 
-    def holds(self, text: str) -> list[Span] | None:
+    def holds(self, text: str, article: ArticleText) -> list[Span] | None:
         literals = self.literals
         if literals is not None:
             for literal in literals:
@@ -376,16 +378,17 @@ class _Pattern(_Node):
                     break
             else:
                 return None
+        memo = article.memo
         key = (id(self), text)
-        if key in _MEMO:
-            return _MEMO[key]
+        if key in memo:
+            return memo[key]
         if self.anchored:
             start = len(text) - len(text.lstrip())
             match = self.regex.match(text, start)
         else:
             match = self.regex.search(text)
         found = None if match is None or match.end() == match.start() else [match.span()]
-        _MEMO[key] = found
+        memo[key] = found
         return found
 
     def all_spans(self, text: str) -> list[Span]:
@@ -397,10 +400,10 @@ class _All(_Node):
         # cheap, selective children first would be ideal; `not` children always last
         self.children = sorted(children, key=lambda c: isinstance(c, _Not))
 
-    def holds(self, text: str) -> list[Span] | None:
+    def holds(self, text: str, article: ArticleText) -> list[Span] | None:
         spans: list[Span] = []
         for child in self.children:
-            found = child.holds(text)
+            found = child.holds(text, article)
             if found is None:
                 return None
             spans.extend(found)
@@ -414,9 +417,9 @@ class _Any(_Node):
     def __init__(self, children: list[_Node]) -> None:
         self.children = children
 
-    def holds(self, text: str) -> list[Span] | None:
+    def holds(self, text: str, article: ArticleText) -> list[Span] | None:
         for child in self.children:
-            found = child.holds(text)
+            found = child.holds(text, article)
             if found is not None:
                 return found
         return None
@@ -436,15 +439,11 @@ class _Not(_Node):
     def __init__(self, child: _Node) -> None:
         self.child = child
 
-    def holds(self, text: str) -> list[Span] | None:
-        return [] if self.child.holds(text) is None else None
+    def holds(self, text: str, article: ArticleText) -> list[Span] | None:
+        return [] if self.child.holds(text, article) is None else None
 
 
 _WORD = re.compile(r"\S+")
-
-
-#: The article being matched, for `heading` conditions (set by CompiledRule.apply).
-_ARTICLE: list[ArticleText | None] = [None]
 
 
 class _Heading(_Node):
@@ -453,9 +452,8 @@ class _Heading(_Node):
     def __init__(self, pattern: str, cache: dict[tuple[str, bool], re.Pattern[str]]) -> None:
         self.regex = compile_pattern(pattern, cache, lowered=False)  # as a rule's `headings`
 
-    def holds(self, text: str) -> list[Span] | None:
-        article = _ARTICLE[0]
-        return [] if article is not None and self.regex.search(article.headings) else None
+    def holds(self, text: str, article: ArticleText) -> list[Span] | None:
+        return [] if self.regex.search(article.headings) else None
 
 
 class _Near(_Node):
@@ -464,13 +462,13 @@ class _Near(_Node):
         self.second = _Pattern(second, cache)
         self.words = words
 
-    def holds(self, text: str) -> list[Span] | None:
+    def holds(self, text: str, article: ArticleText) -> list[Span] | None:
         """The first pair (in order of the first term, then the second) at most `words` words apart.
 
         Word counts come from the starts of the text's words and binary search, so a long window
         full of both terms (OCR text without full stops) costs O(n log n), not O(n^2).
         """
-        if self.first.holds(text) is None or self.second.holds(text) is None:
+        if self.first.holds(text, article) is None or self.second.holds(text, article) is None:
             return None
         a = self.first.all_spans(text)
         b = self.second.all_spans(text)
@@ -629,18 +627,17 @@ class CompiledRule:
             return None
         lowered = article.lowered
         requirements = self.requirements
-        _ARTICLE[0] = article
         for window in self.windows(article, anchors):
             start, end = window
             text = lowered[start:end]
             if requirements and not _holds_all(requirements, text):
                 continue
-            found = self.match.holds(text)
+            found = self.match.holds(text, article)
             if found is not None and any(self.skips) and self._in_ignored(article, window, found):
                 # some matched words sit in a definition or a cross-reference: match again
                 # without those sentences
                 masked = article.masked(window, *self.skips)
-                found = None if masked is None else self.match.holds(masked)
+                found = None if masked is None else self.match.holds(masked, article)
             if found is None:
                 continue
             highlights = sorted({(s + start, e + start) for s, e in found}) or [window]
@@ -681,7 +678,7 @@ class CompiledRule:
         else:
             candidates = sorted({article.window_at(spec.where, start) for start, _ in highlights})
         for start, end in candidates:
-            found = node.holds(article.lowered[start:end])
+            found = node.holds(article.lowered[start:end], article)
             if found is not None:
                 return (min(found)[0] + start, min(found)[1] + start) if found else (start, end)
         return None
@@ -742,7 +739,6 @@ class CompiledRuleset:
         return [self.rules[p] for p in sorted(self.anchors(article))]
 
     def scan(self, article: ArticleText) -> list[RuleMatch]:
-        _MEMO.clear()
         matches = []
         for position, anchors in sorted(self.anchors(article).items()):
             compiled = self.rules[position]
