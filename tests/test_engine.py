@@ -237,3 +237,19 @@ def test_a_numbered_article_under_a_preamble_heading_still_counts():
         ("Chapter 1", "Article 7"),
         ("Chapter 2", "Article 1"),
     }
+
+
+def test_a_numbered_paragraph_run_on_in_the_same_line_starts_a_new_sentence():
+    # BIT texts copied from web pages often keep "(1) ... (2) ..." on one line; a rule's sentence
+    # window must not carry the words of paragraph (1) into paragraph (2).
+    from policyspace.rules.engine import article_text, evaluation_units
+    from policyspace.rules.schema import Window
+
+    text = ("Article 6: Transfers\n(1) Such funds may include capital used to maintain and increase investments. "
+            "(2) Nothing in paragraph (1) of this Article shall affect the transfer of compensation. "
+            "3. Transfers shall be made in a convertible currency.\n")
+    (path, unit), = evaluation_units(parse_treaty(text, "t.treaty"))
+    article = article_text(path, unit)
+    sentences = [article.text[s:e].strip()[:12] for s, e in article.windows(Window.SENTENCE)]
+    assert [s for s in sentences if s != "3."] == ["Such funds m", "(2) Nothing ", "Transfers sh"]
+    assert "SAFE011" not in by_rule(findings_for(text))

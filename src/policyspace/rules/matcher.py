@@ -34,7 +34,9 @@ _SENTENCE_END = re.compile(
     # not after an abbreviation that takes a number: "No. 5", "Art. 3", "e.g. ..."
     r"(?<!\b[Nn]o\.)(?<!\b[Aa]rt\.)(?<!\b[Aa]rts\.)(?<!\b[Pp]ara\.)(?<!\b[Pp]p\.)(?<!\b[Cc]f\.)"
     r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bU\.S\.)"
-    r"(?=[\"'”’)\]]*(?:\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]|[ \t]*\n|\s*$))"
+    r"(?=[\"'”’)\]]*(?:\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]|[ \t]*\n|\s*$"
+    # or a numbered paragraph that runs on in the same line: "... Party. (2) Nothing in ..."
+    r"|\s+\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)]\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]))"
 )
 #: A sentence that only defines a term: '"performance requirement" means ...'.
 DEFINITION_SENTENCE = re.compile(
