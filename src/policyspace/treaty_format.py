@@ -84,7 +84,9 @@ def header_meta(fields: list[HeaderField], path: str | None) -> TreatyMeta:
 def heading_number(value: str) -> str | None:
     """The number of a HEADING_NUMBER token: ' 10.9' -> '10.9', ' [140 (A)]' -> '140 (A)'."""
     number = value.strip()
-    return (number[1:-1].strip() or None) if number.startswith("[") else number
+    if number.startswith("["):
+        return number[1:-1].strip() or None
+    return number.replace("°", "").replace("º", "")  # "1°", "2º": the ordinal sign is not part of the number
 
 
 def heading_title(value: str) -> str | None:

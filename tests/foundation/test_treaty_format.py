@@ -155,6 +155,10 @@ def test_plain_text_from_a_pdf_parses_into_the_same_structure():
         ("Article [140 (A)]: Odd number", ("140 (A)", "Odd number")),
         ("Article []", (None, None)),
         ("Article: Preamble", (None, "Preamble")),
+        # Spanish legal style: an ordinal sign after the number, ".-" before the title
+        ("ARTÍCULO 1°", ("1", None)),
+        ("Artículo 2º: Definiciones", ("2", "Definiciones")),
+        ("Artículo 4.- Ámbito de aplicación", ("4", "Ámbito de aplicación")),
     ],
 )
 def test_heading_forms(line, expected):
@@ -173,6 +177,8 @@ def test_heading_forms(line, expected):
         "Article III:2 of GATT 1994 in respect of like goods",
         "Title: voice telephone services",
         "\\Article 5",
+        # a run-on article sentence after ".-" is not a title
+        "Artículo 3.- El presente Acuerdo se aplicará a las inversiones existentes",
     ],
 )
 def test_lines_that_only_look_like_headings_stay_text(line):
