@@ -239,6 +239,19 @@ def test_a_numbered_article_under_a_preamble_heading_still_counts():
     }
 
 
+def test_a_law_whose_articles_run_on_after_their_number_is_not_a_preamble():
+    # "Artículo 2.- El Estado ..." with the sentence on the same line is not read as a heading, so
+    # the whole law lands before the first heading; it is still the law's text, not recitals.
+    law = ("LEY DE INVERSIONES\n"
+           "Artículo 1.- La presente ley regula las inversiones extranjeras.\n"
+           "Artículo 2.- El Estado garantiza a los inversionistas que suscriban contratos de estabilidad "
+           "jurídica que se les continuarán aplicando las normas vigentes durante el término del contrato.\n")
+    assert "STAB003" in by_rule(findings_for(law, "ley.txt"))
+    recitals = "The Parties,\nRecognising the right to regulate and the need for stable legal frameworks,\n" \
+               "Have agreed as follows:\nArticle 1: Scope\nThis Agreement applies to trade in goods.\n"
+    assert not findings_for(recitals)
+
+
 def test_a_numbered_paragraph_run_on_in_the_same_line_starts_a_new_sentence():
     # BIT texts copied from web pages often keep "(1) ... (2) ..." on one line; a rule's sentence
     # window must not carry the words of paragraph (1) into paragraph (2).

@@ -19,6 +19,13 @@ _WS = re.compile(r"\s+")
 _PREAMBLE_KIND = UnitKind.PREAMBLE
 #: "Preamble", "Preámbulo", "Préambule" as a heading, or as the first word of the text.
 PREAMBLE_HEADING = re.compile(r"^\W*(?:preamble|pre[áa]mbulo|pr[ée]ambule)\b", re.IGNORECASE)
+#: A line that opens an article inside running text ("Artículo 3.- El Estado garantiza ...",
+#: "Article 5 - The Parties ..."): text before the first heading that holds such lines is a
+#: document whose article headings could not be read as headings, not a preamble of recitals.
+_RUN_ON_ARTICLE = re.compile(
+    r"^[ \t]*(?:ART[ÍI]CULO|Art[íi]culo|ARTICLE|Article|Art\.)[ \t]+\d+[ \t]*[°º]?[ \t]*(?:\.-|[.:\-–—][ \t])",
+    re.MULTILINE,
+)
 
 
 # ---------------------------------------------------------------- articles
@@ -66,7 +73,9 @@ def is_preamble(path: tuple[Unit, ...], article: Unit) -> bool:
     "Preamble" heading (ToTA files the recitals so), or a text that opens with the word. A
     numbered article under a "Preamble" heading is not: some ToTA files put a whole treaty there.
     """
-    if article.kind is _PREAMBLE_KIND or (article.title and PREAMBLE_HEADING.match(article.title)):
+    if article.kind is _PREAMBLE_KIND:
+        return not any(u.text and _RUN_ON_ARTICLE.search(u.text) for u in article.walk())
+    if article.title and PREAMBLE_HEADING.match(article.title):
         return True
     parent = path[-1] if path else None
     if (
