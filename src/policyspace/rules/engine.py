@@ -72,6 +72,8 @@ def is_preamble(path: tuple[Unit, ...], article: Unit) -> bool:
     A preamble unit, an article headed "Preamble", an unnumbered article directly under a
     "Preamble" heading (ToTA files the recitals so), or a text that opens with the word. A
     numbered article under a "Preamble" heading is not: some ToTA files put a whole treaty there.
+    Nor is text before the first heading that holds run-on article lines ("Artículo 2.- El
+    Estado ..."): that is a document whose headings could not be read as headings.
     """
     if article.kind is _PREAMBLE_KIND:
         return not any(u.text and _RUN_ON_ARTICLE.search(u.text) for u in article.walk())
