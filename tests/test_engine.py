@@ -127,6 +127,19 @@ def test_cross_references_and_definitions_are_ignored():
     assert not [f for f in findings_for(text) if f.family.value == "local-content"]
 
 
+def test_a_scope_and_definitions_article_is_read_but_its_definitions_are_not():
+    scope = ("Article 13: Scope and Definitions\n"
+             "1. This Chapter shall only apply to a dispute between a Party and an investor of the other Party "
+             "with respect to its investment, which the investor may submit to arbitration under the ICSID Convention.\n"
+             "2. \"performance requirement\" means a requirement to achieve a given level of domestic content, "
+             "which no Party may impose.\n")
+    found = findings_for(scope)
+    assert {f.family.value for f in found} >= {"isds"}
+    assert not [f for f in found if f.family.value == "local-content"]  # the definition sentence stays ignored
+    # the same text headed "Definitions" alone is a definitions article, skipped as a whole
+    assert not [f for f in findings_for(scope.replace("Scope and Definitions", "Definitions")) if f.scope.value == "clause"]
+
+
 def test_carve_out_drops_or_downgrades_and_is_recorded():
     permitted = "Article 1: Export Taxes\nEach Party may levy duties, taxes or other charges on the export of ores.\n"
     assert "EXP001" not in by_rule(findings_for(permitted))
