@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from ..findings import CarveOut, Finding, Highlight, Scope, Severity
 from ..model import Annotation, AnnotationKind, Treaty, Unit, UnitKind
 from .loader import Ruleset, load_ruleset
-from .matcher import DEFINITION_HEADING, ArticleText, Piece, RuleMatch
+from .matcher import ArticleText, Piece, RuleMatch, is_definitions_title
 
 _EXCERPT_LIMIT = 600
 # Enum members looked up once: attribute access on an Enum class is slow in hot loops.
@@ -19,13 +19,6 @@ _WS = re.compile(r"\s+")
 _PREAMBLE_KIND = UnitKind.PREAMBLE
 #: "Preamble", "Preámbulo", "Préambule" as a heading, or as the first word of the text.
 PREAMBLE_HEADING = re.compile(r"^\W*(?:preamble|pre[áa]mbulo|pr[ée]ambule)\b", re.IGNORECASE)
-#: "Scope and Definitions", "Ámbito de aplicación y definiciones": such an article also sets what the
-#: chapter covers and excludes, so it is not skipped as a definitions article (its definition
-#: sentences still are, one by one).
-SCOPE_HEADING = re.compile(
-    r"\b(?:scope|coverage|[áa]mbito|alcance|champ)\b",
-    re.IGNORECASE,
-)
 #: A line that opens an article inside running text ("Artículo 3.- El Estado garantiza ...",
 #: "Article 5 - The Parties ..."): text before the first heading that holds such lines is a
 #: document whose article headings could not be read as headings, not a preamble of recitals.
@@ -99,9 +92,7 @@ def is_preamble(path: tuple[Unit, ...], article: Unit) -> bool:
 def article_text(path: tuple[Unit, ...], article: Unit) -> ArticleText:
     """Join the article's own text and its paragraphs' into one text, remembering each piece."""
     headings = lambda: heading_line(path, article)
-    definitions = bool(
-        article.title and DEFINITION_HEADING.search(article.title) and not SCOPE_HEADING.search(article.title)
-    )
+    definitions = is_definitions_title(article.title)
     preamble = is_preamble(path, article)
     if not article.children:  # the common case in ToTA: one block of text per article
         text = article.text

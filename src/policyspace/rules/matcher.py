@@ -53,6 +53,17 @@ DEFINITION_HEADING = re.compile(
     r"definition|definici|définition|^\W*(?:general |rules of )?interpreta(?:tion|ci[óo]n)\W*$",
     re.IGNORECASE,
 )
+#: "Scope and Definitions", "Ámbito de aplicación y definiciones": such an article also sets what the
+#: chapter covers and excludes, so it is not a definitions article (its definition sentences are
+#: still skipped one by one).
+SCOPE_HEADING = re.compile(r"\b(?:scope|coverage|[áa]mbito|alcance|champ)\b", re.IGNORECASE)
+
+
+def is_definitions_title(title: str | None) -> bool:
+    """Is an article with this title a definitions article, skipped as a whole by rules that skip definitions?"""
+    return bool(title and DEFINITION_HEADING.search(title) and not SCOPE_HEADING.search(title))
+
+
 #: A sentence that only points elsewhere: "Article 10.9 (Performance Requirements) shall apply."
 CROSS_REFERENCE_SENTENCE = re.compile(
     r"^\W{0,6}(?:the provisions of\s+|las disposiciones del?\s+|les dispositions de l'\s*)?"
