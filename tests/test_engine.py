@@ -279,3 +279,26 @@ def test_a_numbered_paragraph_run_on_in_the_same_line_starts_a_new_sentence():
     sentences = [article.text[s:e].strip()[:12] for s, e in article.windows(Window.SENTENCE)]
     assert [s for s in sentences if s != "3."] == ["Such funds m", "(2) Nothing ", "Transfers sh"]
     assert "SAFE011" not in by_rule(findings_for(text))
+
+
+def test_informational_rules_raise_their_own_flags():
+    text = ("Article 1: Review\nThe Parties shall commence negotiations within two years with a view to "
+            "establishing an investor-state dispute settlement mechanism.\n"
+            "Article 2: Duration\nIn respect of investments made prior to the date of termination, this "
+            "Agreement shall continue to be effective for a further period of fifteen years from that date.\n")
+    findings = findings_for(text)
+    assert {f.rule_id: f.severity for f in findings if f.rule_id in ("ISDS006", "STAB007")} == {
+        "ISDS006": Severity.INFO, "STAB007": Severity.INFO}
+    flags = treaty_flags(findings)
+    assert flags["isds_future_negotiation"] is True
+    assert flags["survival_clause_present"] is True
+    assert flags["isds_present"] is False
+    silenced = [f.model_copy(update={"suppressed": True}) for f in findings]
+    assert treaty_flags(silenced)["survival_clause_present"] is False
+
+
+def test_a_finding_lowered_to_info_raises_no_flag():
+    findings = [f for f in findings_for(BIT) if "isds_present" in load_ruleset().get(f.rule_id).flags]
+    assert findings and treaty_flags(findings)["isds_present"] is True
+    lowered = [f.model_copy(update={"severity": Severity.INFO}) for f in findings]
+    assert treaty_flags(lowered)["isds_present"] is False

@@ -10,6 +10,7 @@ from ..findings import CarveOut, Finding, Highlight, Scope, Severity
 from ..model import Annotation, AnnotationKind, Treaty, Unit, UnitKind
 from .loader import Ruleset, load_ruleset
 from .matcher import ArticleText, Piece, RuleMatch, is_definitions_title
+from .schema import Rule
 
 _EXCERPT_LIMIT = 600
 # Enum members looked up once: attribute access on an Enum class is slow in hot loops.
@@ -354,19 +355,30 @@ def unused_suppressions(treaty: Treaty, findings: list[Finding]) -> list[Annotat
 
 def counts_as_present(finding: Finding) -> bool:
     """Informational findings (e.g. a promise to negotiate ISDS later) and suppressed ones do
-    not make a family or flag present."""
+    not make a family present (flags: see `raises_flags`)."""
     return not finding.suppressed and finding.severity != Severity.INFO
 
 
+def raises_flags(finding: Finding, rule: Rule) -> bool:
+    """Whether a finding raises its rule's treaty-level flags. Suppressed findings never do, nor
+    findings lowered to info (by a carve-out or a severity override) from a rule that is not
+    informational. An informational rule raises its own flags: a survival clause, a promise to
+    negotiate ISDS later or an MFN clause that excludes dispute settlement is there even though
+    it does not make a family present."""
+    if finding.suppressed:
+        return False
+    return finding.severity != Severity.INFO or rule.severity == Severity.INFO
+
+
 def flag_evidence(findings: list[Finding], ruleset: Ruleset | None = None) -> dict[str, list[str]]:
-    """Treaty-level flag -> the rules (in finding order, each once) whose counted findings raise it."""
+    """Treaty-level flag -> the rules (in finding order, each once) whose findings raise it."""
     ruleset = ruleset or load_ruleset()
     evidence: dict[str, list[str]] = {}
     for finding in findings:
-        if not counts_as_present(finding):
-            continue
         rule = ruleset.get(finding.rule_id)
-        for flag in rule.flags if rule else ():
+        if rule is None or not raises_flags(finding, rule):
+            continue
+        for flag in rule.flags:
             rules = evidence.setdefault(flag, [])
             if finding.rule_id not in rules:
                 rules.append(finding.rule_id)
