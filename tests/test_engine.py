@@ -127,6 +127,17 @@ def test_cross_references_and_definitions_are_ignored():
     assert not [f for f in findings_for(text) if f.family.value == "local-content"]
 
 
+def test_a_definition_introduced_with_a_colon_is_still_a_definition():
+    # "For the purposes of this Agreement: ..." opens a definition as the comma form does
+    text = ("Article 1: Establishment\nA Free Trade Area is hereby established. For the purposes of this Agreement: "
+            "\"quantitative restrictions\" means prohibitions or restrictions on imports from or exports to the "
+            "territory of another Party, whether made effective through quotas or export licences.\n")
+    assert not [f for f in findings_for(text) if f.family.value == "export-restriction"]
+    binding = text.replace("For the purposes of this Agreement: \"quantitative restrictions\" means prohibitions",
+                           "No Party shall apply prohibitions")
+    assert [f for f in findings_for(binding) if f.family.value == "export-restriction"]
+
+
 def test_a_scope_and_definitions_article_is_read_but_its_definitions_are_not():
     scope = ("Article 13: Scope and Definitions\n"
              "1. This Chapter shall only apply to a dispute between a Party and an investor of the other Party "

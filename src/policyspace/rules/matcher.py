@@ -40,7 +40,7 @@ _SENTENCE_END = re.compile(
 )
 #: A sentence that only defines a term: '"performance requirement" means ...'.
 DEFINITION_SENTENCE = re.compile(
-    r"^\W{0,6}(?:\(?[a-z0-9]{1,4}[.)]\s*)?(?:for (?:the )?purposes? of [^,]{1,80},\s*|para (?:los )?efectos de [^,]{1,80},\s*)?"
+    r"^\W{0,6}(?:\(?[a-z0-9]{1,4}[.)]\s*)?(?:for (?:the )?purposes? of [^,:]{1,80}[,:]\s*|para (?:los )?efectos de [^,:]{1,80}[,:]\s*)?"
     r"(?:[\"“”'‘«][^\"“”'’»\n]{1,150}[\"”“'’»]\s*(?:\([^)]{0,80}\)\s*)?,?\s*"
     r"(?:means|includes|shall mean|shall include|refers to|has the meaning|significa|designa|incluye|"
     r"comprende|se entender[áa]|se entiende|se refiere|désigne|s'entend|signifie|comprend)\b"
