@@ -127,6 +127,15 @@ def test_cross_references_and_definitions_are_ignored():
     assert not [f for f in findings_for(text) if f.family.value == "local-content"]
 
 
+def test_a_provision_that_shall_not_apply_is_a_carve_out_not_a_cross_reference():
+    # "Article 10.9 applies" only points elsewhere; "paragraph 1 of this Article shall not apply to ..." carves out
+    text = ("Article 1: Most-Favoured-Nation Treatment\nEach Party shall accord to services of the other Party "
+            "treatment no less favourable than that it accords to like services of any third State. The provisions "
+            "of paragraph 1 of this Article shall not apply to any measure by a Party with respect to sectors, "
+            "sub-sectors or activities, as set out in its Schedule of Specific Commitments in Annex 5.\n")
+    assert [f for f in findings_for(text) if f.family.value == "safeguard"]
+
+
 def test_a_definition_introduced_with_a_colon_is_still_a_definition():
     # "For the purposes of this Agreement: ..." opens a definition as the comma form does
     text = ("Article 1: Establishment\nA Free Trade Area is hereby established. For the purposes of this Agreement: "

@@ -72,8 +72,12 @@ CROSS_REFERENCE_SENTENCE = re.compile(
     r"(?:of\s+[^.;]{0,80}?\s+)?(?:shall\s+)?(?:also\s+)?(?:apply|applies|se aplicar[áa]n?|s'appliquen?t?)\b",
     re.IGNORECASE,
 )
-#: A cross-reference that goes on to qualify what it refers to is not a pure cross-reference.
-_QUALIFIED = re.compile(r"\b(?:except|provided|however|unless|but|salvo|excepto|sin embargo|sauf|toutefois)\b", re.IGNORECASE)
+#: A cross-reference that goes on to qualify what it refers to is not a pure cross-reference, and
+#: one that says a provision does NOT apply ("paragraph 1 of this Article shall not apply to ...")
+#: is a carve-out, not a pointer.
+_QUALIFIED = re.compile(
+    r"\b(?:except|provided|however|unless|but|salvo|excepto|sin embargo|sauf|toutefois|not|no|pas)\b", re.IGNORECASE
+)
 _NUMBER_WORDS = {
     word: str(value)
     for value, words in {
