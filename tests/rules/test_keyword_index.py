@@ -49,6 +49,11 @@ def test_fallback_without_pyahocorasick_agrees(monkeypatch):
         ("balance[- ]?of", "balance\xa0of", True),
         ("balance[- ]?of", "balance\nof", True),
         ("balance[- ]?of", "balance_of", False),
+        # a hyphen-or-space class takes a wrapped line too (ToTA: "balance of \n\n payments")
+        ("balance[- ]?of[- ]?payments", "balance \n\n\nof payments", True),
+        ("balance[- ]?of[- ]?payments", "balance-of-payments", True),
+        ("non[- ]party", "non \n party", True),
+        ("non[- ]party", "non--party", False),
         ("[^ ]+x", "a\nx", False),
         # an optional space takes a wrapped line as well as nothing
         ("non-?tariff ?measures", "non-tariff \n  measures", True),

@@ -270,8 +270,9 @@ def flexible_spaces(pattern: str) -> str:
     Treaty text is wrapped at arbitrary points (ToTA keeps the PDF's line breaks), so rule authors
     write "investment agreement" and the engine matches "investment\\n   agreement".
     An optional space ("non-tariff ?measures") takes any run of white space, or none.
-    Inside a character class a space stands for one white-space character: "balance[- ]of"
-    matches "balance\\xa0of" (ToTA often has no-break spaces), "[^ ]" excludes line breaks too.
+    A class of just a hyphen and a space ("balance[- ]?of") takes a hyphen or any run of white space,
+    so "balance of \\n payments" matches too. Inside any other character class a space stands for
+    one white-space character ("[^ ]" excludes line breaks too).
     Inside a look-behind, which must keep a fixed width, a space matches one white-space
     character: "(?<!\\bno )" stays valid.
     """
@@ -289,6 +290,11 @@ def flexible_spaces(pattern: str) -> str:
             in_class = char != "]" or (out and out[-1] == "[")
             # "[- ]" in a pattern also takes a no-break space or a line break between the words
             out.append("\\s" if char == " " else char)
+        elif pattern.startswith(("[- ]", "[ -]"), i) and not (groups and groups[-1]):
+            # a hyphen or a space between two words: "balance[- ]?of" also takes "balance of \n payments"
+            out.append("(?:-|\\s+)")
+            i += 4
+            continue
         elif char == "[":
             in_class = True
             out.append(char)
