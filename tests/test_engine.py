@@ -301,6 +301,26 @@ def test_a_numbered_paragraph_run_on_in_the_same_line_starts_a_new_sentence():
     assert "SAFE011" not in by_rule(findings_for(text))
 
 
+def test_a_footnote_mark_after_a_full_stop_ends_the_sentence():
+    # ToTA keeps footnote numbers glued to the full stop ("... for a Party.8"); the definition
+    # before it must not swallow the exclusion list that follows, and "Article 10.3" at a line's
+    # end is not a sentence end.
+    from policyspace.rules.engine import article_text, evaluation_units
+    from policyspace.rules.schema import Window
+
+    text = ("Chapter 6: Government Procurement\nArticle 6.1: Scope and Coverage\n"
+            "For the purpose of this Chapter, covered procurement means procurement that is not excluded "
+            "from coverage in paragraph 4 for a Party.8\n"
+            "Except where provided otherwise in Annex XIII, this Chapter shall not apply to:\n"
+            "contracts awarded pursuant to an international agreement relating to the stationing of troops; "
+            "as set out in Article 10.3\nof the Agreement.\n")
+    (path, unit), = evaluation_units(parse_treaty(text, "t.treaty"))
+    article = article_text(path, unit)
+    sentences = [article.text[s:e].strip()[:14] for s, e in article.windows(Window.SENTENCE)]
+    assert sentences == ["For the purpos", "8\nExcept where"]
+    assert "SAFE010" in by_rule(findings_for(text))
+
+
 def test_informational_rules_raise_their_own_flags():
     text = ("Article 1: Review\nThe Parties shall commence negotiations within two years with a view to "
             "establishing an investor-state dispute settlement mechanism.\n"

@@ -36,7 +36,10 @@ _SENTENCE_END = re.compile(
     r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bU\.S\.)"
     r"(?=[\"'”’)\]]*(?:\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]|[ \t]*\n|\s*$"
     # or a numbered paragraph that runs on in the same line: "... Party. (2) Nothing in ..."
-    r"|\s+\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)]\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]))"
+    r"|\s+\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)]\s+[\"“(¿¡]?[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ]"
+    # or a footnote mark at the end of the line: "... for a Party.8\nExcept where ..." (not "Article 10.3\n")
+    r"|(?<=[a-z)]\.)\d{1,3}[ \t]*\n)"
+    r")"
 )
 #: A sentence that only defines a term: '"performance requirement" means ...'.
 DEFINITION_SENTENCE = re.compile(
