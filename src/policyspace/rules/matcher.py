@@ -291,7 +291,8 @@ def flexible_spaces(pattern: str) -> str:
             continue
         if in_class:
             in_class = char != "]" or (out and out[-1] == "[")
-            # "[- ]" in a pattern also takes a no-break space or a line break between the words
+            # a space in a class is one white-space character: "[^ ]" also excludes a line break, and a
+            # "[- ]" inside a look-behind (kept fixed-width) takes a no-break space
             out.append("\\s" if char == " " else char)
         elif pattern.startswith(("[- ]", "[ -]"), i) and not (groups and groups[-1]):
             # a hyphen or a space between two words: "balance[- ]?of" also takes "balance of \n payments"
