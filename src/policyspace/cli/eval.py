@@ -25,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument("--confusions", type=int, default=40, metavar="N",
                    help="show at most N confusions (default 40; 0 hides them)")
+    p.add_argument("--second-reading", metavar="CSV",
+                   help="labels of the same articles by a second, independent reader (file,article_id,labels): "
+                   "also print how far the two readers agree (F1, Cohen's kappa) and how the rules score "
+                   "against each reader and on the articles both label the same way")
     p.set_defaults(run=run)
 
 
@@ -51,6 +55,15 @@ def run(args: argparse.Namespace) -> int:
         result = evaluate(gold, ruleset)
         _print_articles(console, result, args.confusions)
         output = result.as_dict()
+        if args.second_reading:
+            from ..rules.second_reading import compare_readings, read_labels
+
+            second = read_labels(Path(args.second_reading))
+            readings = compare_readings(gold, second, ruleset, args.second_reading)
+            _print_readings(console, readings, args.confusions)
+            output["second_reading"] = readings.as_dict()
+    elif args.second_reading:
+        raise InputError("--second-reading needs the first reading's label files as PATH", args.second_reading)
     if coding_paths:
         if tota is None or not tota.is_dir():
             raise InputError("treaty codings refer to ToTA treaties: give the ToTA folder with --tota DIR "
@@ -127,3 +140,32 @@ def _print_coding(console, comparison, limit: int) -> None:  # type: ignore[no-u
             said = "rules yes, coder no" if d.ours else "rules no, coder yes"
             rules = f" [dim]{', '.join(d.rules)}[/dim]" if d.rules else ""
             console.print(f"  {escape(d.file):<12} {d.flag:<36} {said}{rules}  [dim]{escape(d.notes[:70])}[/dim]")
+
+
+def _print_readings(console, readings, limit: int) -> None:  # type: ignore[no-untyped-def]
+    from rich.markup import escape
+    from rich.table import Table
+
+    readers = Table(title=f"second reading: {readings.articles} articles read twice; 2nd reader against 1st")
+    for column in ("family", "yes (1st)", "yes (2nd)", "precision", "recall", "F1", "kappa"):
+        readers.add_column(column, justify="left" if column == "family" else "right")
+    rules = Table(title="rules against each reader, and on the articles both readers label alike")
+    for column in ("family", "F1 vs 1st", "F1 vs 2nd", "alike", "precision", "recall", "F1"):
+        rules.add_column(column, justify="left" if column == "family" else "right")
+    for family, score in readings.readers.items():
+        readers.add_row(family, str(score.tp + score.fn), str(score.tp + score.fp), f"{score.precision:.2f}",
+                        f"{score.recall:.2f}", f"[bold]{score.f1:.2f}[/bold]", f"{readings.kappa(family):.2f}")
+        agreed = readings.rules_agreed[family]
+        rules.add_row(family, f"{readings.rules_first[family].f1:.2f}", f"{readings.rules_second[family].f1:.2f}",
+                      str(readings.agreed[family]), f"{agreed.precision:.2f}", f"{agreed.recall:.2f}",
+                      f"[bold]{agreed.f1:.2f}[/bold]")
+    console.print(readers)
+    console.print(rules)
+    if limit and readings.disagreements:
+        console.print(f"[bold]Readers disagree[/bold] ({len(readings.disagreements)}; 1st = the first reader's label)")
+        for d in readings.disagreements[:limit]:
+            said = "1st yes, 2nd no" if d.first else "1st no, 2nd yes"
+            console.print(f"  {d.family:<19} {escape(d.file)}:{escape(d.article_id)}  {said}; rules "
+                          f"{'yes' if d.rules else 'no'}")
+        if len(readings.disagreements) > limit:
+            console.print(f"  … {len(readings.disagreements) - limit} more (use --confusions N or --json)")
