@@ -1,8 +1,9 @@
 """Second, independent readings of hold-out articles (tests/devset/second_reading/): how far two
 readers agree, and the rules' accuracy on the articles both readers label alike.
 
-Each file `holdoutA-B.csv` relabels articles drawn at random from holdoutA..holdoutB, by readers
-who used the same guide (holdout/LABELLING.md) and saw neither the first labels nor the tool.
+Each file `holdoutA-B.csv` relabels articles of holdoutA..holdoutB (a random sample of them, or
+all of a set read twice from the start), by readers who used the same guide
+(holdout/LABELLING.md) and saw neither the first labels nor the tool.
 Figures: tests/devset/holdout/README.md, "Second readings". Skipped when ToTA is absent.
 """
 
