@@ -100,3 +100,20 @@ def test_missing_second_reading_file(run_cli, tmp_path):
     status, _, err = run_cli("eval", str(MODEL_BIT), "--second-reading", str(tmp_path / "absent.csv"))
     assert status == 2
     assert "cannot read the second reading" in err
+
+
+def test_second_reading_that_is_not_utf8(run_cli, tmp_path):
+    reading = tmp_path / "second.csv"
+    reading.write_bytes("file,article_id,labels\nmodel-bit.treaty,Article 3,s\xe9curit\xe9\n".encode("latin-1"))
+    status, _, err = run_cli("eval", str(MODEL_BIT), "--second-reading", str(reading))
+    assert status == 2
+    assert "not UTF-8" in err
+
+
+def test_second_reading_needs_labelled_articles_to_compare_with(run_cli, tmp_path):
+    coding = tmp_path / "coding.csv"
+    coding.write_text("file,isds\npta_1.xml,yes\n", encoding="utf-8")
+    reading = write_reading(tmp_path / "second.csv", FIRST, ["Article 3"])
+    status, _, err = run_cli("eval", str(coding), "--second-reading", str(reading), "--tota", str(tmp_path))
+    assert status == 2
+    assert "--second-reading needs the first reading's label files" in err
