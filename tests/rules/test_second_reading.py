@@ -117,3 +117,11 @@ def test_second_reading_needs_labelled_articles_to_compare_with(run_cli, tmp_pat
     status, _, err = run_cli("eval", str(coding), "--second-reading", str(reading), "--tota", str(tmp_path))
     assert status == 2
     assert "--second-reading needs the first reading's label files" in err
+
+
+def test_first_reading_that_is_not_utf8(run_cli, tmp_path):
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes("file,article_id,labels\npta_1.xml,1,s\xe9curit\xe9\n".encode("latin-1"))
+    status, _, err = run_cli("eval", str(labels), "--tota", str(tmp_path))
+    assert status == 2
+    assert "the label file is not UTF-8 text" in err

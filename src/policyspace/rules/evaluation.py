@@ -52,6 +52,15 @@ class FamilyScore:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def count(self, expected: bool, found: bool) -> None:
+        """Tally one article: the reference says `expected`, the reading scored says `found`."""
+        if expected and found:
+            self.tp += 1
+        elif found:
+            self.fp += 1
+        elif expected:
+            self.fn += 1
+
     def as_dict(self) -> dict[str, float | int]:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
                 "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
@@ -94,20 +103,34 @@ def article_index(xml_path: Path, treaty: Treaty) -> dict[str, tuple[tuple[Unit,
     return dict(zip(ids, articles))
 
 
-def gold_from_csv(csv_path: Path, tota_dir: Path) -> list[GoldArticle]:
-    from ..importers import load_document
-
+def label_rows(csv_path: Path, what: str = "the label file") -> list[tuple[int, dict[str, str], set[str]]]:
+    """(line number, row, labels) of a label CSV (file,article_id,labels,...), checked: the file is
+    readable UTF-8, has the three columns, and names only known families."""
     try:
         with csv_path.open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
     except OSError as exc:
-        raise InputError(f"cannot read the label file: {exc.strerror or exc}", str(csv_path)) from None
-    required = {"file", "article_id", "labels"}
-    if rows and not required <= set(rows[0]):
+        raise InputError(f"cannot read {what}: {exc.strerror or exc}", str(csv_path)) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text", str(csv_path)) from None
+    if rows and not {"file", "article_id", "labels"} <= set(rows[0]):
         raise InputError("a label file needs the columns file, article_id, labels", str(csv_path))
+    out = []
+    for line, row in enumerate(rows, start=2):
+        labels = {x.strip() for x in (row["labels"] or "").split(";") if x.strip()}
+        unknown = labels - set(FAMILIES)
+        if unknown:
+            raise InputError(f"line {line}: unknown label(s) {', '.join(sorted(unknown))}", str(csv_path))
+        out.append((line, row, labels))
+    return out
+
+
+def gold_from_csv(csv_path: Path, tota_dir: Path) -> list[GoldArticle]:
+    from ..importers import load_document
+
     out: list[GoldArticle] = []
     indexes: dict[str, dict[str, tuple[tuple[Unit, ...], Unit]]] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row, labels in label_rows(csv_path):
         name = row["file"].strip()
         if name not in indexes:
             xml_path = tota_dir / name
@@ -117,10 +140,6 @@ def gold_from_csv(csv_path: Path, tota_dir: Path) -> list[GoldArticle]:
         found = indexes[name].get(row["article_id"].strip())
         if found is None:
             raise InputError(f"line {line}: {name} has no article {row['article_id']}", str(csv_path))
-        labels = {x.strip() for x in (row["labels"] or "").split(";") if x.strip()}
-        unknown = labels - set(FAMILIES)
-        if unknown:
-            raise InputError(f"line {line}: unknown label(s) {', '.join(sorted(unknown))}", str(csv_path))
         out.append(GoldArticle(str(csv_path), name, row["article_id"].strip(), labels, found[0], found[1],
                                row.get("sample", ""), row.get("rationale", "")))
     return out
@@ -188,22 +207,12 @@ def evaluate(gold: list[GoldArticle], ruleset: Ruleset) -> Evaluation:
         naive = baseline_families(item, ruleset)
         for family in FAMILIES:
             expected = family in item.labels
-            score = result.scores[family]
-            if family in predicted and expected:
-                score.tp += 1
-            elif family in predicted:
-                score.fp += 1
+            result.scores[family].count(expected, family in predicted)
+            if family in predicted and not expected:
                 result.confusions.append(
                     Confusion(family, "FP", item.file, item.article_id, predicted[family], item.rationale)
                 )
-            elif expected:
-                score.fn += 1
+            elif expected and family not in predicted:
                 result.confusions.append(Confusion(family, "FN", item.file, item.article_id, [], item.rationale))
-            base = result.baseline[family]
-            if family in naive and expected:
-                base.tp += 1
-            elif family in naive:
-                base.fp += 1
-            elif expected:
-                base.fn += 1
+            result.baseline[family].count(expected, family in naive)
     return result

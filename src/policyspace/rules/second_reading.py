@@ -8,12 +8,11 @@ against either of them; the articles they agree on show the rules' own errors.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .evaluation import FAMILIES, FamilyScore, GoldArticle, predicted_families
+from .evaluation import FAMILIES, FamilyScore, GoldArticle, label_rows, predicted_families
 from .loader import Ruleset
 
 Key = tuple[str, str]  # (treaty file name, article id)
@@ -26,23 +25,11 @@ def article_key(file: str, article_id: str) -> Key:
 
 def read_labels(csv_path: Path) -> dict[Key, set[str]]:
     """(file, article_id) -> labels from a label CSV, checked like the first reading's."""
-    try:
-        with csv_path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise InputError(f"cannot read the second reading: {exc.strerror or exc}", str(csv_path)) from None
-    except UnicodeDecodeError:
-        raise InputError("the second reading is not UTF-8 text", str(csv_path)) from None
+    rows = label_rows(csv_path, "the second reading")
     if not rows:
         raise InputError("the second reading holds no labelled articles", str(csv_path))
-    if not {"file", "article_id", "labels"} <= set(rows[0]):
-        raise InputError("a label file needs the columns file, article_id, labels", str(csv_path))
     out: dict[Key, set[str]] = {}
-    for line, row in enumerate(rows, start=2):
-        labels = {x.strip() for x in (row["labels"] or "").split(";") if x.strip()}
-        unknown = labels - set(FAMILIES)
-        if unknown:
-            raise InputError(f"line {line}: unknown label(s) {', '.join(sorted(unknown))}", str(csv_path))
+    for line, row, labels in rows:
         key = article_key(row["file"] or "", row["article_id"] or "")
         if key in out:
             raise InputError(f"line {line}: {key[0]} article {key[1]} is labelled twice", str(csv_path))
@@ -61,15 +48,6 @@ def cohen_kappa(score: FamilyScore, articles: int) -> float:
     second_yes = (yes_yes + second_only) / articles
     chance = first_yes * second_yes + (1 - first_yes) * (1 - second_yes)
     return 1.0 if chance >= 1.0 else (observed - chance) / (1 - chance)
-
-
-def _tally(score: FamilyScore, reference: bool, other: bool) -> None:
-    if reference and other:
-        score.tp += 1
-    elif other:
-        score.fp += 1
-    elif reference:
-        score.fn += 1
 
 
 @dataclass
@@ -130,12 +108,12 @@ def compare_readings(
         rules = set(predicted_families(item, ruleset))
         for family in FAMILIES:
             one, two, found = family in item.labels, family in labels, family in rules
-            _tally(result.readers[family], one, two)
-            _tally(result.rules_first[family], one, found)
-            _tally(result.rules_second[family], two, found)
+            result.readers[family].count(one, two)
+            result.rules_first[family].count(one, found)
+            result.rules_second[family].count(two, found)
             if one == two:
                 result.agreed[family] += 1
-                _tally(result.rules_agreed[family], one, found)
+                result.rules_agreed[family].count(one, found)
             else:
                 result.disagreements.append(Disagreement(family, item.file, item.article_id, one, found))
     return result
