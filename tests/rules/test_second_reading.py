@@ -102,14 +102,6 @@ def test_missing_second_reading_file(run_cli, tmp_path):
     assert "cannot read the second reading" in err
 
 
-def test_second_reading_that_is_not_utf8(run_cli, tmp_path):
-    reading = tmp_path / "second.csv"
-    reading.write_bytes("file,article_id,labels\nmodel-bit.treaty,Article 3,s\xe9curit\xe9\n".encode("latin-1"))
-    status, _, err = run_cli("eval", str(MODEL_BIT), "--second-reading", str(reading))
-    assert status == 2
-    assert "not UTF-8" in err
-
-
 def test_second_reading_needs_labelled_articles_to_compare_with(run_cli, tmp_path):
     coding = tmp_path / "coding.csv"
     coding.write_text("file,isds\npta_1.xml,yes\n", encoding="utf-8")
@@ -119,9 +111,12 @@ def test_second_reading_needs_labelled_articles_to_compare_with(run_cli, tmp_pat
     assert "--second-reading needs the first reading's label files" in err
 
 
-def test_first_reading_that_is_not_utf8(run_cli, tmp_path):
-    labels = tmp_path / "labels.csv"
-    labels.write_bytes("file,article_id,labels\npta_1.xml,1,s\xe9curit\xe9\n".encode("latin-1"))
-    status, _, err = run_cli("eval", str(labels), "--tota", str(tmp_path))
+@pytest.mark.parametrize(("reading", "message"), [("first", "the label file"), ("second", "the second reading")])
+def test_label_file_that_is_not_utf8(run_cli, tmp_path, reading, message):
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("file,article_id,labels\nmodel-bit.treaty,Article 3,s\xe9curit\xe9\n".encode("latin-1"))
+    first = str(latin1) if reading == "first" else str(MODEL_BIT)
+    extra = ["--second-reading", str(latin1)] if reading == "second" else []
+    status, _, err = run_cli("eval", first, *extra, "--tota", str(tmp_path))
     assert status == 2
-    assert "the label file is not UTF-8 text" in err
+    assert f"{message} is not UTF-8 text" in err
